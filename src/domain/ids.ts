@@ -1,0 +1,60 @@
+// Stable ids: the public contract of the JSON report, the tests and the scenarios (../shared/findings.md).
+// Rename none; add new ones when evidence calls for it.
+
+export const DIAGNOSIS_IDS = [
+  "keepalive-race",
+  "idle-timeout-exceeded",
+  "sg-blocks-alb-to-target",
+  "sg-blocks-health-check-port",
+  "alb-sg-egress-blocked",
+  "nacl-blocks-traffic",
+  "health-check-misconfigured",
+  "health-check-too-slow",
+  "targets-unhealthy",
+  "no-healthy-targets",
+  "no-registered-targets",
+  "deregistration-draining",
+  "target-tls-failure",
+  "targets-overloaded",
+  "target-returned-5xx",
+  "malformed-target-response",
+  "lambda-target-error",
+  "client-closed-early",
+  "access-logs-disabled",
+] as const;
+export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
+
+export const FIX_IDS = [
+  "set-idle-timeout",
+  "allow-alb-to-target",
+  "fix-health-check",
+  "set-deregistration-delay",
+  "enable-access-logs",
+  "raise-backend-keepalive",
+  "fix-nacl",
+] as const;
+export type FixId = (typeof FIX_IDS)[number];
+
+/** Fixes alb-doctor can apply itself, behind an approved plan. The rest are guidance. */
+export const AUTOMATED_FIX_IDS: readonly FixId[] = [
+  "set-idle-timeout",
+  "allow-alb-to-target",
+  "fix-health-check",
+  "set-deregistration-delay",
+  "enable-access-logs",
+];
+
+/** Ids of the parts of a diagnosis run, as reported in `checks[]`. */
+export const CHECK_PART_IDS = [
+  "load-balancer",
+  "listeners",
+  "target-groups",
+  "target-health",
+  "instances",
+  "security-groups",
+  "network-acls",
+  "subnets",
+  "metrics",
+  "access-logs",
+] as const;
+export type CheckPartId = (typeof CHECK_PART_IDS)[number];

@@ -1,0 +1,97 @@
+/**
+ * What the access-log analyzer (src/logs) tells the diagnosis about one window of logs.
+ * Bounded in size whatever the number of lines: counts, top-N maps, quantile estimates, a few samples.
+ */
+
+/** The cause class of one 5xx (or 460) line, decided from its fields together. */
+export const LOG_ERROR_CLASSES = [
+  /** 5xx produced by the application and forwarded by the ALB (target_status_code is 5xx). */
+  "target-5xx",
+  /** ELB 502, a target chosen, target_status_code "-", request/target processing -1: the target closed or reset the connection (keep-alive race, or nothing listening). */
+  "elb-502-target-closed",
+  /** ELB 502, target answered (target_processing_time >= 0) but target_status_code "-": the ALB could not parse the response. */
+  "elb-502-malformed-response",
+  /** ELB 504 with total duration near the idle timeout: the target was slower than the idle timeout. */
+  "elb-504-idle-timeout",
+  /** ELB 504 with total duration near 10 s and -1 timings: the ALB could not connect (SG/NACL drop, overload). */
+  "elb-504-connect-timeout",
+  /** Other ELB 504. */
+  "elb-504-other",
+  /** ELB 503 with no target ("-"): no registered or healthy target for the rule. */
+  "elb-503-no-target",
+  /** error_reason Lambda*. */
+  "lambda-error",
+  /** error_reason Auth* (authenticate action) or 561. */
+  "auth-error",
+  /** error_reason WAF*. */
+  "waf-error",
+  /** 460: the client closed the connection before the response. */
+  "client-closed",
+  /** Any other ELB-generated 5xx. */
+  "elb-5xx-other",
+] as const;
+export type LogErrorClass = (typeof LOG_ERROR_CLASSES)[number];
+
+export type ClassCounts = Partial<Record<LogErrorClass, number>>;
+
+export interface Quantiles {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface BucketStats {
+  requests: number;
+  /** ELB status code -> count, only for 4xx/5xx (e.g. { "502": 12, "504": 3 }). */
+  errors: Record<string, number>;
+  classes: ClassCounts;
+}
+
+export interface LogSummary {
+  /** Logging state as read from the LB attributes. */
+  enabled: boolean;
+  bucket?: string;
+  prefix?: string;
+  window: { start: string; end: string };
+  objects: {
+    listed: number;
+    scanned: number;
+    bytes: number;
+    /** Objects that could not be read or decompressed, with why; the rest of the window is still analyzed. */
+    failed: { key: string; reason: string }[];
+  };
+  lines: {
+    total: number;
+    /** Lines whose time falls in the window and were counted. */
+    inWindow: number;
+    malformed: number;
+  };
+  /** ELB status code -> count. */
+  byStatus: Record<string, number>;
+  /** Target status code -> count (only lines where a target answered). */
+  byTargetStatus: Record<string, number>;
+  byClass: ClassCounts;
+  /** error_reason -> count (only non "-"). */
+  byErrorReason: Record<string, number>;
+  /** "ip:port" -> stats; top targets by errors, bounded. */
+  byTarget: Record<string, BucketStats>;
+  /** target group ARN -> stats. */
+  byTargetGroup: Record<string, BucketStats>;
+  /** Path pattern (numeric and uuid segments collapsed to :id) -> stats; top patterns, bounded. */
+  byPath: Record<string, BucketStats>;
+  /** Minute (ISO, "2026-03-15T14:21Z") -> stats. */
+  byMinute: Record<string, BucketStats>;
+  latency: {
+    /** target_processing_time in seconds, only where measured (not -1). */
+    targetProcessing: Quantiles;
+    /** time - request_creation_time in seconds. */
+    total: Quantiles;
+  };
+  /** A few raw lines per class, as evidence. */
+  samples: Partial<Record<LogErrorClass, string[]>>;
+  /** What the analyzer assumed (e.g. the idle timeout used to classify 504s). */
+  assumptions: { idleTimeoutSeconds: number };
+  durationMs: number;
+}

@@ -1,0 +1,62 @@
+/**
+ * The one store behind approvals, dedupe keys, watched channels and the audit log.
+ * Two implementations with the same semantics: Redis (ioredis, REDIS_URL) and in-memory (the embedded default).
+ * Every method may throw AlbDoctorError("store-unavailable") when the backing store cannot be reached:
+ * callers that change AWS must then fail closed.
+ */
+export interface Store {
+  readonly kind: "redis" | "memory";
+
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Atomic SET NX (EX ttl): true when this caller created the key. The basis of exactly-once. */
+  setIfAbsent(key: string, value: string, ttlSeconds?: number): Promise<boolean>;
+  /** Atomic compare-and-set: replaces the value only if it currently equals `expected`. */
+  compareAndSet(key: string, expected: string, next: string, ttlSeconds?: number): Promise<boolean>;
+  del(key: string): Promise<void>;
+  /** Atomic increment; creates the key at 0 first (with the TTL when given). */
+  incr(key: string, ttlSeconds?: number): Promise<number>;
+
+  /** Sets (watched channels). */
+  addToSet(key: string, member: string): Promise<void>;
+  removeFromSet(key: string, member: string): Promise<void>;
+  members(key: string): Promise<string[]>;
+
+  /** Append-only audit log (a Redis stream, or memory). Returns the entry id. */
+  appendAudit(entry: AuditEntry): Promise<string>;
+  /** Newest first. */
+  readAudit(options?: { limit?: number; resource?: string }): Promise<(AuditEntry & { entryId: string })[]>;
+
+  /** Throws store-unavailable when the store does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type AuditEvent =
+  | "plan-created"
+  | "approved"
+  | "rejected"
+  | "refused"
+  | "executed"
+  | "execution-failed"
+  | "verified"
+  | "verification-failed"
+  | "drift-detected"
+  | "undo-planned"
+  | "expired";
+
+export interface AuditEntry {
+  at: string; // ISO time
+  event: AuditEvent;
+  planId: string;
+  fixId: string;
+  /** Slack user id (or "cli:<user>") of who did it. */
+  actor: string;
+  /** Load balancer name, for `/alb history REF`. */
+  loadBalancer: string;
+  resource: string;
+  before?: unknown;
+  after?: unknown;
+  awsRequestId?: string;
+  detail?: string;
+}
