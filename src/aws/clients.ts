@@ -1,0 +1,63 @@
+/**
+ * The four AWS SDK v3 clients (plus STS for identity), built from one place so that endpoint, region,
+ * credentials and retry policy are the same everywhere. AWS_ENDPOINT_URL (or `endpoint`) points every
+ * client at the simulator; the default credential chain applies otherwise.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+
+export interface AwsClients {
+  region: string;
+  endpoint?: string;
+  elbv2: ElasticLoadBalancingV2Client;
+  ec2: EC2Client;
+  cloudwatch: CloudWatchClient;
+  s3: S3Client;
+  sts: STSClient;
+  destroy(): void;
+}
+
+export interface AwsClientOptions {
+  region?: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  /** SDK attempts per call (first try + retries on throttling and 5xx). */
+  maxAttempts?: number;
+}
+
+/** Credentials for the simulator: it accepts any. */
+export const SIMULATOR_CREDENTIALS: AwsCredentialIdentity = {
+  accessKeyId: "AKIASIMULATOR0000000",
+  secretAccessKey: "simulator-secret-not-a-real-key",
+};
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? undefined;
+  const common = {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    maxAttempts: options.maxAttempts ?? 4,
+  };
+  const clients = {
+    elbv2: new ElasticLoadBalancingV2Client(common),
+    ec2: new EC2Client(common),
+    cloudwatch: new CloudWatchClient(common),
+    // Path-style: the simulator (and S3-compatible endpoints) serve bucket names in the path.
+    s3: new S3Client({ ...common, forcePathStyle: Boolean(endpoint) }),
+    sts: new STSClient(common),
+  };
+  return {
+    region,
+    endpoint,
+    ...clients,
+    destroy() {
+      for (const c of Object.values(clients)) c.destroy();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Logger } from "pino";
+import type { AwsClients } from "../aws/clients.ts";
+import type { Config } from "../config.ts";
+import type { Diagnoser } from "../services/types.ts";
+import type { Store } from "../store/store.ts";
+
+/**
+ * What the Bolt listeners in commands/ are given: explicit dependencies, no globals.
+ * Built once by the composition root (src/slack/app.ts) and passed to every `register(app, deps)`.
+ */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  aws: AwsClients;
+  diagnose: Diagnoser;
+  /** The clock (tests and the simulator's scenario clock may replace it). */
+  now: () => Date;
+}
