@@ -17,6 +17,8 @@ export interface SimRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: Buffer;
+  /** Set by the server before the handler runs: the id to echo in the body and the request-id header. */
+  requestId?: string;
 }
 
 export interface SimResponse {
