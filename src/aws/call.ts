@@ -1,0 +1,70 @@
+/**
+ * One AWS call with a deadline, and AWS errors turned into AlbDoctorErrors that name the IAM permission.
+ * The SDK's own retry strategy handles throttling (bounded by the clients' maxAttempts); the deadline
+ * bounds the whole call including those retries, so one hung API cannot stall a diagnosis.
+ */
+import { AlbDoctorError } from "../domain/errors.ts";
+
+export const DEFAULT_CALL_DEADLINE_MS = 10_000;
+
+/** The IAM action a call needs, e.g. "elasticloadbalancing:DescribeTargetHealth". */
+export type IamAction = `${"elasticloadbalancing" | "ec2" | "cloudwatch" | "s3" | "sts"}:${string}`;
+
+/**
+ * Runs `send(abortSignal)` (a client.send with the signal passed on) under a deadline.
+ * Example: callAws("ec2:DescribeSubnets", (abortSignal) => ec2.send(new DescribeSubnetsCommand(q), { abortSignal }))
+ */
+export async function callAws<O>(
+  action: IamAction,
+  send: (abortSignal: AbortSignal) => Promise<O>,
+  options: { deadlineMs?: number; resource?: string } = {},
+): Promise<O> {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deadlineMs);
+  try {
+    return await send(controller.signal);
+  } catch (e) {
+    if (controller.signal.aborted) {
+      throw new AlbDoctorError("timeout", `Timeout: ${action} did not answer within ${deadlineMs} ms`, {
+        cause: e,
+        details: { action },
+      });
+    }
+    throw toAlbDoctorError(e, action, options.resource);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure"]);
+const THROTTLED = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "SlowDown",
+]);
+
+export function awsErrorCode(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const err = e as { name?: string; Code?: string; code?: string };
+  return err.Code ?? err.code ?? err.name;
+}
+
+export function toAlbDoctorError(e: unknown, action: IamAction, resource?: string): AlbDoctorError {
+  const code = awsErrorCode(e) ?? "Error";
+  const message = e instanceof Error ? e.message : String(e);
+  const on = resource ? ` on ${resource}` : "";
+  const details = { action, awsCode: code, resource };
+  if (DENIED.has(code)) {
+    return new AlbDoctorError("access-denied", `AccessDenied: ${action}${on}`, { cause: e, details });
+  }
+  if (THROTTLED.has(code)) {
+    return new AlbDoctorError("throttled", `Throttled: ${action}${on} (retries exhausted)`, {
+      cause: e,
+      details,
+    });
+  }
+  return new AlbDoctorError("aws", `${code}: ${action}${on}: ${message}`, { cause: e, details });
+}
