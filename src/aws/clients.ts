@@ -13,6 +13,8 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 export interface AwsClients {
   region: string;
   endpoint?: string;
+  /** Deadline of one AWS call including the SDK's retries (ms). */
+  callDeadlineMs: number;
   elbv2: ElasticLoadBalancingV2Client;
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
@@ -27,6 +29,8 @@ export interface AwsClientOptions {
   credentials?: AwsCredentialIdentity;
   /** SDK attempts per call (first try + retries on throttling and 5xx). */
   maxAttempts?: number;
+  /** Deadline of one AWS call including retries (default 10 s). */
+  callDeadlineMs?: number;
 }
 
 /** Credentials for the simulator: it accepts any. */
@@ -55,6 +59,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   return {
     region,
     endpoint,
+    callDeadlineMs: options.callDeadlineMs ?? 10_000,
     ...clients,
     destroy() {
       for (const c of Object.values(clients)) c.destroy();

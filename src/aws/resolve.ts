@@ -79,8 +79,11 @@ export async function resolveLoadBalancer(clients: AwsClients, input: string): P
 
 async function describeByName(clients: AwsClients, name: string): Promise<ResolvedLb["lb"] | undefined> {
   try {
-    const out = await callAws("elasticloadbalancing:DescribeLoadBalancers", (abortSignal) =>
-      clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] }), { abortSignal }),
+    const out = await callAws(
+      "elasticloadbalancing:DescribeLoadBalancers",
+      (abortSignal) =>
+        clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] }), { abortSignal }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     return out.LoadBalancers?.[0] as ResolvedLb["lb"] | undefined;
   } catch (e) {
@@ -95,10 +98,13 @@ async function notFound(clients: AwsClients, name: string): Promise<AlbDoctorErr
   try {
     let marker: string | undefined;
     do {
-      const page = await callAws("elasticloadbalancing:DescribeLoadBalancers", (abortSignal) =>
-        clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
-          abortSignal,
-        }),
+      const page = await callAws(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        (abortSignal) =>
+          clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
+            abortSignal,
+          }),
+        { deadlineMs: clients.callDeadlineMs },
       );
       for (const lb of page.LoadBalancers ?? []) {
         if (lb.LoadBalancerName && (lb.Type ?? "application") === "application")

@@ -14,10 +14,13 @@ export async function describeLbAttributes(
   clients: AwsClients,
   lbArn: string,
 ): Promise<Record<string, string>> {
-  const out = await callAws("elasticloadbalancing:DescribeLoadBalancerAttributes", (abortSignal) =>
-    clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }), {
-      abortSignal,
-    }),
+  const out = await callAws(
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    (abortSignal) =>
+      clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }), {
+        abortSignal,
+      }),
+    { deadlineMs: clients.callDeadlineMs },
   );
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key ?? "", a.Value ?? ""]));
 }
@@ -26,10 +29,13 @@ export async function describeListeners(clients: AwsClients, lbArn: string): Pro
   const listeners: SdkListener[] = [];
   let marker: string | undefined;
   do {
-    const page = await callAws("elasticloadbalancing:DescribeListeners", (abortSignal) =>
-      clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker: marker }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "elasticloadbalancing:DescribeListeners",
+      (abortSignal) =>
+        clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker: marker }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     listeners.push(...(page.Listeners ?? []));
     marker = page.NextMarker;
@@ -41,10 +47,13 @@ export async function describeRules(clients: AwsClients, listenerArn: string): P
   const rules: ListenerRule[] = [];
   let marker: string | undefined;
   do {
-    const page = await callAws("elasticloadbalancing:DescribeRules", (abortSignal) =>
-      clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "elasticloadbalancing:DescribeRules",
+      (abortSignal) =>
+        clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     for (const r of page.Rules ?? []) {
       rules.push({

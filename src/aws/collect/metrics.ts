@@ -93,17 +93,20 @@ export async function getMetrics(
   for (let offset = 0; offset < queries.length; offset += 500) {
     let token: string | undefined;
     do {
-      const page = await callAws("cloudwatch:GetMetricData", (abortSignal) =>
-        clients.cloudwatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries.slice(offset, offset + 500),
-            StartTime: input.start,
-            EndTime: input.end,
-            ScanBy: "TimestampAscending",
-            NextToken: token,
-          }),
-          { abortSignal },
-        ),
+      const page = await callAws(
+        "cloudwatch:GetMetricData",
+        (abortSignal) =>
+          clients.cloudwatch.send(
+            new GetMetricDataCommand({
+              MetricDataQueries: queries.slice(offset, offset + 500),
+              StartTime: input.start,
+              EndTime: input.end,
+              ScanBy: "TimestampAscending",
+              NextToken: token,
+            }),
+            { abortSignal },
+          ),
+        { deadlineMs: clients.callDeadlineMs },
       );
       for (const r of page.MetricDataResults ?? []) {
         const list = points.get(r.Id ?? "") ?? [];

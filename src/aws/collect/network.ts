@@ -17,10 +17,13 @@ export async function describeSubnets(clients: AwsClients, vpcId: string): Promi
   const subnets: Record<string, Subnet> = {};
   let token: string | undefined;
   do {
-    const page = await callAws("ec2:DescribeSubnets", (abortSignal) =>
-      clients.ec2.send(new DescribeSubnetsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "ec2:DescribeSubnets",
+      (abortSignal) =>
+        clients.ec2.send(new DescribeSubnetsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     for (const s of page.Subnets ?? []) {
       if (!s.SubnetId) continue;
@@ -43,10 +46,13 @@ export async function describeNetworkAcls(clients: AwsClients, vpcId: string): P
   const acls: NetworkAcl[] = [];
   let token: string | undefined;
   do {
-    const page = await callAws("ec2:DescribeNetworkAcls", (abortSignal) =>
-      clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "ec2:DescribeNetworkAcls",
+      (abortSignal) =>
+        clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     for (const a of page.NetworkAcls ?? []) {
       acls.push({
@@ -77,10 +83,13 @@ export async function describeSecurityGroups(
   const groups: Record<string, SecurityGroup> = {};
   let token: string | undefined;
   do {
-    const page = await callAws("ec2:DescribeSecurityGroups", (abortSignal) =>
-      clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "ec2:DescribeSecurityGroups",
+      (abortSignal) =>
+        clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     for (const g of page.SecurityGroups ?? []) {
       if (!g.GroupId) continue;
@@ -116,10 +125,13 @@ export async function describeInstanceHosts(
   const hosts: TargetHost[] = [];
   let token: string | undefined;
   do {
-    const page = await callAws("ec2:DescribeInstances", (abortSignal) =>
-      clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds, NextToken: token }), {
-        abortSignal,
-      }),
+    const page = await callAws(
+      "ec2:DescribeInstances",
+      (abortSignal) =>
+        clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds, NextToken: token }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
     );
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
@@ -141,13 +153,16 @@ export async function describeInstanceHosts(
 }
 
 export async function describeIpTargetHosts(clients: AwsClients, ips: string[]): Promise<TargetHost[]> {
-  const out = await callAws("ec2:DescribeNetworkInterfaces", (abortSignal) =>
-    clients.ec2.send(
-      new DescribeNetworkInterfacesCommand({
-        Filters: [{ Name: "addresses.private-ip-address", Values: ips }],
-      }),
-      { abortSignal },
-    ),
+  const out = await callAws(
+    "ec2:DescribeNetworkInterfaces",
+    (abortSignal) =>
+      clients.ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          Filters: [{ Name: "addresses.private-ip-address", Values: ips }],
+        }),
+        { abortSignal },
+      ),
+    { deadlineMs: clients.callDeadlineMs },
   );
   const hosts: TargetHost[] = [];
   for (const eni of out.NetworkInterfaces ?? []) {

@@ -20,15 +20,18 @@ export async function describeTargetGroups(
   for (const arns of batches) {
     let marker: string | undefined;
     do {
-      const page = await callAws("elasticloadbalancing:DescribeTargetGroups", (abortSignal) =>
-        clients.elbv2.send(
-          new DescribeTargetGroupsCommand({
-            LoadBalancerArn: arns ? undefined : query.loadBalancerArn,
-            TargetGroupArns: arns,
-            Marker: marker,
-          }),
-          { abortSignal },
-        ),
+      const page = await callAws(
+        "elasticloadbalancing:DescribeTargetGroups",
+        (abortSignal) =>
+          clients.elbv2.send(
+            new DescribeTargetGroupsCommand({
+              LoadBalancerArn: arns ? undefined : query.loadBalancerArn,
+              TargetGroupArns: arns,
+              Marker: marker,
+            }),
+            { abortSignal },
+          ),
+        { deadlineMs: clients.callDeadlineMs },
       );
       groups.push(...(page.TargetGroups ?? []));
       marker = page.NextMarker;
@@ -41,8 +44,13 @@ export async function describeTargetGroupAttributes(
   clients: AwsClients,
   tgArn: string,
 ): Promise<Record<string, string>> {
-  const out = await callAws("elasticloadbalancing:DescribeTargetGroupAttributes", (abortSignal) =>
-    clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn }), { abortSignal }),
+  const out = await callAws(
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    (abortSignal) =>
+      clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn }), {
+        abortSignal,
+      }),
+    { deadlineMs: clients.callDeadlineMs },
   );
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key ?? "", a.Value ?? ""]));
 }
@@ -52,7 +60,7 @@ export async function describeTargetHealth(clients: AwsClients, tgArn: string): 
     "elasticloadbalancing:DescribeTargetHealth",
     (abortSignal) =>
       clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }), { abortSignal }),
-    { resource: tgArn },
+    { resource: tgArn, deadlineMs: clients.callDeadlineMs },
   );
   return (out.TargetHealthDescriptions ?? []).map((d) => ({
     id: d.Target?.Id ?? "",
