@@ -86,11 +86,11 @@ export function resourceIdOf(arn: string): string {
   return arn;
 }
 
-/** Closest names first, by edit distance (then shared prefix), at most `limit`. */
+/** Closest names first: names containing the wanted text, then by edit distance; at most `limit`. */
 export function closestNames(wanted: string, names: string[], limit = 5): string[] {
   const w = wanted.toLowerCase();
   return names
-    .map((n) => ({ n, d: editDistance(w, n.toLowerCase()) - (n.toLowerCase().includes(w) ? w.length : 0) }))
+    .map((n) => ({ n, d: editDistance(w, n.toLowerCase()) - (n.toLowerCase().includes(w) ? 100 : 0) }))
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
     .slice(0, limit)
     .map((x) => x.n);
