@@ -1,0 +1,161 @@
+/**
+ * What happened to one request, as the access log's timing and status fields show it. One function per
+ * cause; the patterns follow AWS's field semantics (alb-facts §1.2-§1.3, §3):
+ *
+ * | Kind                | target:port | req / target / resp time | elb | target | duration (time - creation) |
+ * |---------------------|-------------|--------------------------|-----|--------|----------------------------|
+ * | normal              | set         | 0.00x / lognormal / 0.00x| 2xx..4xx from target | = elb | sum + transfer   |
+ * | keepalive-502       | set         | -1 / -1 / -1             | 502 | -      | a few ms                   |
+ * | connect-refused-502 | set         | -1 / -1 / -1             | 502 | -      | about 1 ms                 |
+ * | tls-502             | set         | -1 / -1 / -1             | 502 | -      | 5-60 ms (handshake)        |
+ * | malformed-502       | set         | 0.00x / >= 0 / -1        | 502 | -      | target time                |
+ * | idle-timeout-504    | set         | 0.00x / -1 / -1          | 504 | -      | the LB idle timeout        |
+ * | connect-timeout-504 | set         | -1 / -1 / -1             | 504 | -      | 10 s (connect timeout)     |
+ * | no-target-503       | -           | -1 / -1 / -1             | 503 | -      | about 0                    |
+ * | lambda-error        | -           | 0.00x / >=0 or -1 / -1   | 502 | -      | error_reason = Lambda...   |
+ * | target-5xx / 4xx    | set         | 0.00x / lognormal / 0.00x| N   | N      | as normal                  |
+ * | client-460          | set         | 0.00x / -1 / -1          | 460 | -      | client's patience < idle   |
+ */
+import type { ErrorKind, ErrorSpec } from "./spec.ts";
+import type { Rng } from "./random.ts";
+
+export interface Outcome {
+  elbStatus: number;
+  /** "-" when the target sent no (valid) response. */
+  targetStatus: string;
+  requestProcessing: number;
+  targetProcessing: number;
+  responseProcessing: number;
+  /** Seconds from request_creation_time to time. */
+  duration: number;
+  /** false: the log shows "-" for target:port (no target chosen, or Lambda). */
+  targetShown: boolean;
+  errorReason: string;
+  /** Response size; LB-generated error pages are small. */
+  sentBytes: number;
+}
+
+export interface OutcomeContext {
+  rng: Rng;
+  method: string;
+  /** Latency draw for this request's path (seconds). */
+  latency: number;
+  idleTimeout: number;
+  isLambda: boolean;
+}
+
+const LB_PAGE_BYTES = 272;
+const small = (rng: Rng) => rng.int(0, 2) / 1000;
+
+function normalStatus(rng: Rng, method: string): number {
+  const u = rng.next();
+  if (u < 0.012) return 404;
+  if (u < 0.018) return 401;
+  if (u < 0.022) return 400;
+  if (method === "GET" && u < 0.06) return 304;
+  if (method === "POST") return 201;
+  if (method === "DELETE") return 204;
+  return 200;
+}
+
+function answered(ctx: OutcomeContext, status: number): Outcome {
+  const { rng } = ctx;
+  const rp = small(rng);
+  const resp = rng.next() < 0.9 ? 0 : 0.001;
+  const transfer = rng.uniform(0, 0.004);
+  const body = status === 304 || status === 204 ? 0 : Math.round(rng.logNormal(1800, 40000));
+  return {
+    elbStatus: status,
+    targetStatus: String(status),
+    requestProcessing: rp,
+    targetProcessing: ctx.latency,
+    responseProcessing: resp,
+    duration: rp + ctx.latency + resp + transfer,
+    targetShown: true,
+    errorReason: "-",
+    sentBytes: 180 + rng.int(0, 250) + body,
+  };
+}
+
+function lbError(status: number, duration: number, targetShown = true): Outcome {
+  return {
+    elbStatus: status,
+    targetStatus: "-",
+    requestProcessing: -1,
+    targetProcessing: -1,
+    responseProcessing: -1,
+    duration,
+    targetShown,
+    errorReason: "-",
+    sentBytes: LB_PAGE_BYTES,
+  };
+}
+
+/** Lambda failures where the function never ran (so no target time was measured). */
+const LAMBDA_NOT_INVOKED =
+  /AccessDenied|BadRequest|ConnectionTimeout|EC2|ENILimit|Invalid(Runtime|SecurityGroup|Subnet|Zip)|KMS|RequestTooLarge|ResourceNotFound|SubnetIPAddress|Throttling/;
+
+export function normalOutcome(ctx: OutcomeContext): Outcome {
+  // An answer slower than the idle timeout never arrives: the LB times out first.
+  if (ctx.latency >= ctx.idleTimeout) return errorOutcome({ Kind: "idle-timeout-504", Rate: 1 }, ctx);
+  const o = answered(ctx, normalStatus(ctx.rng, ctx.method));
+  return ctx.isLambda ? { ...o, targetShown: false } : o;
+}
+
+export function errorOutcome(spec: ErrorSpec, ctx: OutcomeContext): Outcome {
+  const { rng } = ctx;
+  const kind: ErrorKind = spec.Kind;
+  const fixed = spec.DurationSeconds;
+  switch (kind) {
+    case "keepalive-502":
+      return lbError(502, fixed ?? rng.uniform(0.001, 0.006));
+    case "connect-refused-502":
+      return lbError(502, fixed ?? rng.uniform(0.0005, 0.002));
+    case "tls-502":
+      return lbError(502, fixed ?? rng.uniform(0.005, 0.06));
+    case "connect-timeout-504":
+      return lbError(504, fixed ?? 10 + rng.uniform(0, 0.004));
+    case "no-target-503":
+      return lbError(503, fixed ?? rng.uniform(0, 0.001), false);
+    case "malformed-502": {
+      const rp = small(rng);
+      const tp = Math.min(ctx.latency, ctx.idleTimeout - 0.01);
+      return {
+        ...lbError(502, fixed ?? rp + tp + rng.uniform(0, 0.002)),
+        requestProcessing: rp,
+        targetProcessing: tp,
+      };
+    }
+    case "idle-timeout-504": {
+      const rp = small(rng);
+      return {
+        ...lbError(504, fixed ?? ctx.idleTimeout + rp + rng.uniform(0, 0.004)),
+        requestProcessing: rp,
+      };
+    }
+    case "client-460": {
+      const rp = small(rng);
+      const patience = fixed ?? rng.uniform(1, Math.max(1.5, Math.min(ctx.idleTimeout - 0.5, 30)));
+      return { ...lbError(460, patience), requestProcessing: rp, sentBytes: 0 };
+    }
+    case "lambda-error": {
+      const reason = spec.Reason ?? "LambdaUnhandled";
+      const rp = small(rng);
+      const tp = LAMBDA_NOT_INVOKED.test(reason) ? -1 : Math.max(0.001, ctx.latency);
+      const duration = fixed ?? rp + Math.max(tp, 0) + rng.uniform(0, 0.003);
+      return {
+        ...lbError(502, duration, false),
+        requestProcessing: rp,
+        targetProcessing: tp,
+        errorReason: reason,
+      };
+    }
+    case "target-5xx":
+    case "target-4xx": {
+      const status = spec.Status ?? (kind === "target-5xx" ? 500 : 404);
+      const latency = Math.min(ctx.latency, ctx.idleTimeout - 0.01);
+      const o = answered({ ...ctx, latency }, status);
+      return { ...o, targetShown: !ctx.isLambda, duration: fixed ?? o.duration };
+    }
+  }
+}
