@@ -32,6 +32,8 @@ export const FIX_IDS = [
   "enable-access-logs",
   "raise-backend-keepalive",
   "fix-nacl",
+  /** Guidance (not automated): the ALB security group's missing egress rule, as an AWS CLI command. */
+  "allow-alb-egress",
 ] as const;
 export type FixId = (typeof FIX_IDS)[number];
 
