@@ -255,4 +255,6 @@ export interface World {
   buckets: Map<string, BucketW>;
   faults: FaultW[];
   callLog: CallLogEntry[];
+  /** The scenario's `expect:` block (free-form; read by the scenario-library tests). */
+  expect?: Record<string, unknown>;
 }
