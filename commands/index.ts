@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../src/slack/deps.ts";
+import { register as registerAlb } from "./alb.ts";
 
 /**
  * Every Slack surface registers its listeners here: each module exports `register(app, deps)`
@@ -8,6 +9,7 @@ import type { AppDeps } from "../src/slack/deps.ts";
 type Registrar = (app: App, deps: AppDeps) => void;
 
 const registrars: Registrar[] = [
+  registerAlb,
   // surfaces add themselves here, one line each
 ];
 

@@ -3,6 +3,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import type { Config } from "../config.ts";
 import type { Diagnoser } from "../services/types.ts";
 import type { Store } from "../store/store.ts";
+import type { Work } from "./work.ts";
 
 /**
  * What the Bolt listeners in commands/ are given: explicit dependencies, no globals.
@@ -16,4 +17,6 @@ export interface AppDeps {
   diagnose: Diagnoser;
   /** The clock (tests and the simulator's scenario clock may replace it). */
   now: () => Date;
+  /** In-process work of the running app (single-flight, graceful drain); createSlackApp fills it in. */
+  work?: Work;
 }

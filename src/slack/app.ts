@@ -1,0 +1,119 @@
+/**
+ * The Bolt app: HTTP mode (signing secret, Bolt's /slack/events endpoint on PORT, plus /healthz and /readyz)
+ * or Socket Mode when SLACK_APP_TOKEN is set (health routes then on a small HTTP server on PORT).
+ * SLACK_API_URL points every Web API call (and apps.connections.open) at another base URL.
+ */
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import type { CustomRoute } from "@slack/bolt";
+import type { Logger as BoltLogger } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Logger } from "pino";
+import { registerAll } from "../../commands/index.ts";
+import { AlbDoctorError } from "../domain/errors.ts";
+import type { AppDeps } from "./deps.ts";
+import { healthRoutes } from "./health.ts";
+import { Work } from "./work.ts";
+
+export interface SlackApp {
+  app: App;
+  deps: AppDeps & { work: Work };
+  /** Starts listening; resolves with the HTTP port (Bolt's endpoint in HTTP mode, health in Socket Mode). */
+  start(): Promise<{ port: number | undefined; mode: "http" | "socket" }>;
+  /** Stops accepting, waits for in-flight work (at most drainMs), then stops the receiver. */
+  stop(options?: { drainMs?: number }): Promise<void>;
+}
+
+export function createSlackApp(input: AppDeps): SlackApp {
+  const deps = { ...input, work: input.work ?? new Work() };
+  const { config } = deps;
+  if (!config.SLACK_BOT_TOKEN)
+    throw new AlbDoctorError("config", "invalid configuration:\n  SLACK_BOT_TOKEN: required");
+  const logger = boltLogger(deps.logger.child({ component: "bolt" }));
+  const clientOptions: WebClientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: withApiSuffix(config.SLACK_API_URL) } : {}),
+    // Network errors and 5xx: a few quick retries; 429s wait for Retry-After (the client does that itself).
+    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 3000, randomize: true },
+    timeout: 10_000,
+  };
+  const customRoutes: CustomRoute[] = healthRoutes(deps);
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN!,
+        logger,
+        customRoutes,
+        installerOptions: { port: config.PORT, clientOptions },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET!,
+        port: config.PORT,
+        customRoutes,
+        logger,
+        // Ack within Slack's 3 s even if a listener forgot to: Bolt then answers on its own.
+        unhandledRequestTimeoutMillis: 2900,
+      });
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    receiver,
+    logger,
+    clientOptions,
+    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
+  });
+  app.error(async (e) => {
+    deps.logger.error({ err: { message: e.message, code: e.code } }, "unhandled error in a Slack listener");
+  });
+  registerAll(app, deps);
+
+  let server: Server | undefined;
+  return {
+    app,
+    deps,
+    async start() {
+      if (socketMode) {
+        await app.start();
+        server = (receiver as unknown as { httpServer?: Server }).httpServer;
+        if (server && !server.listening) await once(server, "listening");
+        const port = server ? (server.address() as AddressInfo).port : undefined;
+        deps.logger.info(
+          { mode: "socket", healthPort: port },
+          "alb-doctor connected to Slack in Socket Mode",
+        );
+        return { port, mode: "socket" as const };
+      }
+      server = (await app.start(config.PORT)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      deps.logger.info({ mode: "http", port }, "alb-doctor listening for Slack on /slack/events");
+      return { port, mode: "http" as const };
+    },
+    async stop(options = {}) {
+      const finished = await deps.work.drain(options.drainMs ?? 20_000);
+      if (!finished) deps.logger.warn({ left: deps.work.size }, "stopping with diagnoses still running");
+      await app.stop();
+    },
+  };
+}
+
+/** WebClient expects the base URL to end with "/api/"; accept "http://host:port" and ".../api" too. */
+export function withApiSuffix(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return trimmed.endsWith("/api") ? `${trimmed}/` : `${trimmed}/api/`;
+}
+
+/** Bolt's logger interface on top of pino (so that Bolt's own logs are structured and redacted too). */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug(m.map(String).join(" ")),
+    info: (...m: unknown[]) => log.info(m.map(String).join(" ")),
+    warn: (...m: unknown[]) => log.warn(m.map(String).join(" ")),
+    error: (...m: unknown[]) => log.error(m.map(String).join(" ")),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

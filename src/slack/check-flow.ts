@@ -1,0 +1,99 @@
+/**
+ * What `/alb check` does after the ack: ignore Slack's re-deliveries (a dedupe key in the store with a short
+ * TTL), join a running diagnosis of the same load balancer and window (single-flight), save the fix offers,
+ * render, and replace the "Checking…" message. Every failure ends as an ephemeral message.
+ */
+import { createHash } from "node:crypto";
+import type { SlashCommand } from "@slack/bolt";
+import type { Logger } from "pino";
+import { saveFixOffers } from "../approvals/offers.ts";
+import { AlbDoctorError } from "../domain/errors.ts";
+import { renderError } from "./blocks/errors.ts";
+import { renderReport } from "./blocks/report.ts";
+import type { CheckArgs } from "./check-args.ts";
+import type { AppDeps } from "./deps.ts";
+import type { SlackMessage } from "./message.ts";
+import { errorSummary } from "./respond.ts";
+import type { Respond } from "./subcommand.ts";
+import { Work } from "./work.ts";
+
+/** How long a slash command's delivery is remembered (Slack re-sends within seconds to minutes). */
+export const DEDUPE_TTL_SECONDS = 600;
+/** A diagnosis that takes longer is abandoned with a message rather than leaving "Checking…" forever. */
+export const DIAGNOSIS_DEADLINE_MS = 4 * 60_000;
+export const APPROVALS_UNAVAILABLE =
+  "Approvals are unavailable right now (the bot's store cannot be reached), so fix buttons are hidden. Run the check again once it is back.";
+
+export interface CheckRequest {
+  args: CheckArgs;
+  command: SlashCommand;
+  respond: Respond;
+  deps: AppDeps;
+  logger: Logger;
+  retryNum?: number;
+}
+
+export async function runCheck(req: CheckRequest): Promise<void> {
+  const { args, deps, logger, respond } = req;
+  if (!(await isFirstDelivery(req))) return;
+  const work = deps.work ?? new Work();
+  const key = `${args.ref.toLowerCase()}|${args.window}`;
+  const { promise, joined } = work.singleFlight(key, () => diagnoseAndRender(args, deps, logger));
+  if (joined) logger.info({ ref: args.ref, window: args.window }, "joined a running diagnosis");
+  let message: SlackMessage;
+  try {
+    message = await promise;
+  } catch (e) {
+    logger.warn({ err: errorSummary(e), ref: args.ref }, "check failed");
+    // The "Checking…" message was public; the explanation is for the caller only.
+    await respond({ delete_original: true, text: "" }).catch(() => {});
+    await respond(renderError(e, `checking ${args.ref}`, req.command.trigger_id));
+    return;
+  }
+  await respond({ ...message, response_type: "in_channel", replace_original: true });
+}
+
+async function diagnoseAndRender(args: CheckArgs, deps: AppDeps, logger: Logger): Promise<SlackMessage> {
+  const started = Date.now();
+  const report = await withDeadline(deps.diagnose(args.ref, { window: args.window }), DIAGNOSIS_DEADLINE_MS);
+  logger.info(
+    { ref: args.ref, status: report.status, root: report.findings[0]?.id, ms: Date.now() - started },
+    "diagnosis finished",
+  );
+  try {
+    const offerIds = await saveFixOffers(deps.store, report, { now: deps.now() });
+    return renderReport(report, { offerIds });
+  } catch (e) {
+    logger.warn({ err: errorSummary(e) }, "could not save fix offers; rendering without fix buttons");
+    return renderReport(report, { approvalsUnavailable: APPROVALS_UNAVAILABLE });
+  }
+}
+
+/** True for the first delivery of this command; Slack's retries carry the same trigger_id. */
+async function isFirstDelivery(req: CheckRequest): Promise<boolean> {
+  const c = req.command;
+  const id =
+    c.trigger_id ||
+    createHash("sha256").update(`${c.user_id}|${c.channel_id}|${c.text}|${c.response_url}`).digest("hex");
+  try {
+    const first = await req.deps.store.setIfAbsent(`dedupe:slash:${id}`, "1", DEDUPE_TTL_SECONDS);
+    if (!first) req.logger.info({ retryNum: req.retryNum }, "repeated delivery of a slash command ignored");
+    return first;
+  } catch (e) {
+    // Without the store, treat every retry as a repeat: a missed answer is better than two diagnoses.
+    req.logger.warn({ err: errorSummary(e) }, "dedupe store unavailable");
+    return req.retryNum === undefined;
+  }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new AlbDoctorError("timeout", `The diagnosis took longer than ${Math.round(ms / 1000)} s.`)),
+      ms,
+    );
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}

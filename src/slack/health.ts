@@ -1,0 +1,104 @@
+/**
+ * /healthz (liveness: the process answers) and /readyz (readiness: the store answers and AWS is reachable,
+ * checked with sts:GetCallerIdentity under a short deadline). Readiness results are cached briefly so that
+ * frequent probes do not turn into a stream of STS calls.
+ */
+import type { ServerResponse } from "node:http";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { CustomRoute } from "@slack/bolt";
+import type { AppDeps } from "./deps.ts";
+
+export interface Readiness {
+  ok: boolean;
+  store: { kind: string; ok: boolean; error?: string };
+  aws: { region: string; ok: boolean; account?: string; error?: string };
+}
+
+const AWS_DEADLINE_MS = 2000;
+const CACHE_MS = 5000;
+
+export function healthRoutes(deps: AppDeps): CustomRoute[] {
+  let cached: { at: number; value: Readiness } | undefined;
+  return [
+    {
+      path: "/healthz",
+      method: ["GET", "HEAD"],
+      handler: (_req, res) => json(res, 200, { ok: true }),
+    },
+    {
+      path: "/readyz",
+      method: ["GET", "HEAD"],
+      handler: (_req, res) => {
+        const fresh =
+          cached && Date.now() - cached.at < CACHE_MS ? Promise.resolve(cached.value) : checkReadiness(deps);
+        fresh.then(
+          (value) => {
+            cached = { at: Date.now(), value };
+            if (!value.ok) deps.logger.warn({ readiness: value }, "not ready");
+            // The port faces the internet in HTTP mode: say what is down, not who the bot is.
+            json(res, value.ok ? 200 : 503, {
+              ok: value.ok,
+              store: { kind: value.store.kind, ok: value.store.ok },
+              aws: { region: value.aws.region, ok: value.aws.ok },
+            });
+          },
+          (e: unknown) => json(res, 503, { ok: false, error: e instanceof Error ? e.message : String(e) }),
+        );
+      },
+    },
+  ];
+}
+
+export async function checkReadiness(deps: AppDeps): Promise<Readiness> {
+  const { store, aws } = await checkStoreAndAws(deps);
+  return { ok: store.ok && aws.ok, store, aws };
+}
+
+/** Store reachability and AWS identity, checked in parallel; also used by `/alb status`. */
+export async function checkStoreAndAws(deps: AppDeps) {
+  const [store, aws] = await Promise.all([storeReadiness(deps), awsReadiness(deps)]);
+  return { store, aws };
+}
+
+async function storeReadiness(deps: AppDeps): Promise<Readiness["store"]> {
+  try {
+    await withDeadline(deps.store.ping(), AWS_DEADLINE_MS, "store ping");
+    return { kind: deps.store.kind, ok: true };
+  } catch (e) {
+    return { kind: deps.store.kind, ok: false, error: message(e) };
+  }
+}
+
+/** Who the bot is in AWS, or why it cannot tell. Also used by `/alb status`. */
+export async function awsReadiness(
+  deps: AppDeps,
+  deadlineMs = AWS_DEADLINE_MS,
+): Promise<Readiness["aws"] & { arn?: string }> {
+  const region = deps.aws.region;
+  try {
+    const id = await deps.aws.sts.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(deadlineMs),
+    });
+    return { region, ok: true, account: id.Account, arn: id.Arn };
+  } catch (e) {
+    return { region, ok: false, error: message(e) };
+  }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+function message(e: unknown): string {
+  if (e instanceof Error) return e.name && e.name !== "Error" ? `${e.name}: ${e.message}` : e.message;
+  return String(e);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
