@@ -1,0 +1,248 @@
+/**
+ * keepalive-race: a target closes an idle keep-alive connection just as the ALB sends a request on it.
+ * Signature (alb-facts §1.3, §6, §7.3): sporadic ELB 502s with a target chosen, target_status_code "-" and -1
+ * processing times (class elb-502-target-closed), spread over targets that stay healthy, at low and high load,
+ * with no rise in TargetConnectionErrorCount or target 5XX, and an idle timeout at or above common backend
+ * keep-alive defaults. Not this check: 502s on draining or deregistered targets (deregistration-draining),
+ * targets failing nearly every request (TLS, nothing listening), app-generated 502s (target-returned-5xx).
+ */
+import type { Check } from "../check.ts";
+import type { LogSummary } from "../../domain/log-summary.ts";
+import type { Evidence, Finding } from "../../domain/report.ts";
+import type { Snapshot } from "../../domain/snapshot.ts";
+import { confidence, severityForErrors } from "../evidence/confidence.ts";
+import { classCount, elbGenerated, listFew, pct, secs } from "../evidence/logs.ts";
+import { slowestRequestSeconds, requestTotal } from "../evidence/latency.ts";
+import { metricByMinute, metricPeak, metricSum } from "../evidence/metrics.ts";
+import {
+  isDraining,
+  isHealthy,
+  isUnhealthy,
+  idleTimeoutSeconds,
+  locateTargets,
+  targetsByAddress,
+} from "../evidence/targets.ts";
+import { logMinutes, spreadOf, type Spread } from "../evidence/time.ts";
+import { raiseBackendKeepAliveFix } from "../fixes/raise-backend-keepalive.ts";
+import { BELOW_COMMON_KEEPALIVE_SECONDS, setIdleTimeoutFix } from "../fixes/set-idle-timeout.ts";
+
+const TITLE = "Targets close idle keep-alive connections before the ALB does";
+/** A target failing this share of its requests is broken (TLS, nothing listening), not racing. */
+const BROKEN_TARGET_RATIO = 0.5;
+const KEEPALIVE_DEFAULTS =
+  "Node.js up to v25 (5 s), Apache (5 s), Gunicorn (2 s), Tomcat's stock server.xml (20 s)";
+
+export const keepaliveCheck: Check = {
+  name: "keepalive",
+  run: (s) => (s.accessLogs ? fromLogs(s, s.accessLogs) : fromMetrics(s)),
+};
+
+function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
+  const closed = classCount(logs, "elb-502-target-closed");
+  if (closed === 0) return [];
+  const elb502 = Math.max(elbGenerated(logs, "502"), closed);
+  const byAddress = targetsByAddress(s);
+  const mappable = byAddress.size > 0;
+  const tlsFailingGroups = new Set(
+    s.targetGroups
+      .filter(
+        (g) =>
+          g.protocol === "HTTPS" && (metricSum(s, "TargetTLSNegotiationErrorCount", g.resourceId) ?? 0) > 0,
+      )
+      .map((g) => g.arn),
+  );
+
+  // Which targets the closed-connection 502s landed on, and whether those targets stayed healthy.
+  const racing: { address: string; count: number; id?: string; group?: string }[] = [];
+  let elsewhere = 0;
+  for (const [address, b] of Object.entries(logs.byTarget)) {
+    const count = b.classes["elb-502-target-closed"] ?? 0;
+    if (count === 0) continue;
+    const lt = byAddress.get(address);
+    const broken = b.requests > 0 && count / b.requests >= BROKEN_TARGET_RATIO;
+    const eligible = lt
+      ? isHealthy(lt.target) && !tlsFailingGroups.has(lt.group.arn)
+      : !mappable && !anyTargetDrainingOrUnhealthy(s); // addresses unknown: trust the health states instead
+    if (eligible && !broken) racing.push({ address, count, id: lt?.target.id, group: lt?.group.arn });
+    else elsewhere += count;
+  }
+  const perTargetKnown = Object.keys(logs.byTarget).length > 0;
+  const onHealthy = perTargetKnown
+    ? racing.reduce((a, r) => a + r.count, 0)
+    : anyTargetDrainingOrUnhealthy(s) || tlsFailingGroups.size > 0
+      ? 0
+      : closed;
+  if (onHealthy === 0 || onHealthy < 0.5 * closed || elsewhere > onHealthy) return [];
+
+  const connErrors = metricSum(s, "TargetConnectionErrorCount");
+  if (connErrors !== null && connErrors >= 0.5 * onHealthy) return [];
+
+  const evidence: Evidence[] = [];
+  const nTargets = perTargetKnown ? racing.length : healthyTargetCount(s);
+  const where = perTargetKnown
+    ? `spread over ${nTargets} healthy target${nTargets === 1 ? "" : "s"} (${listFew(racing.map((r) => `${r.address} ${r.count}`))})`
+    : "on a group whose targets are all healthy";
+  evidence.push({
+    source: "access-logs",
+    detail: `${onHealthy} of ${elb502} ELB 502s have target_status_code '-' and -1 processing times, ${where}`,
+  });
+
+  const { errors, requests } = logMinutes(logs, ["elb-502-target-closed"]);
+  const spread = spreadOf(errors, requests);
+  const spreadDetail = describeSpread(spread);
+  if (spreadDetail) evidence.push({ source: "access-logs", detail: spreadDetail });
+
+  let c = 0.45 + 0.35 * (onHealthy / elb502);
+  // More targets with the same pattern make one broken host unlikely.
+  c += nTargets >= 3 ? 0.1 : nTargets === 2 ? 0.07 : healthyTargetCount(s) <= 1 ? 0.07 : 0.03;
+  if (spread.atLowLoad > 0 && spread.atHighLoad > 0) c += 0.05;
+  if (isBurst(spread)) c -= 0.2;
+
+  const m502 = metricSum(s, "HTTPCode_ELB_502_Count");
+  if (m502 !== null) {
+    const agree = m502 >= 0.5 * onHealthy;
+    c += agree ? 0.05 : -0.15;
+    evidence.push({
+      source: "metrics",
+      detail: agree
+        ? `HTTPCode_ELB_502_Count ${m502} in the window agrees; TargetConnectionErrorCount ${connErrors ?? "unknown"}`
+        : `HTTPCode_ELB_502_Count is only ${m502} while the logs hold ${onHealthy} such 502s`,
+    });
+  }
+  const app5xx = classCount(logs, "target-5xx");
+  if (app5xx >= onHealthy) {
+    c -= 0.1;
+    evidence.push({ source: "access-logs", detail: `the targets also returned ${app5xx} 5xx themselves` });
+  } else {
+    evidence.push({
+      source: "access-logs",
+      detail: `no matching rise of target 5xx (${app5xx} target-returned 5xx)`,
+    });
+  }
+  c += idleEvidence(s, evidence);
+
+  return [finding(s, c, onHealthy, requestTotal(s), evidence, resourcesOf(s, racing))];
+}
+
+function fromMetrics(s: Snapshot): Finding[] {
+  const m502 = metricSum(s, "HTTPCode_ELB_502_Count");
+  if (!m502) return [];
+  const connErrors = metricSum(s, "TargetConnectionErrorCount") ?? 0;
+  const tlsErrors = metricSum(s, "TargetTLSNegotiationErrorCount") ?? 0;
+  const target5xx = metricSum(s, "HTTPCode_Target_5XX_Count") ?? 0;
+  if (connErrors >= 0.5 * m502 || tlsErrors > 0 || target5xx >= m502) return [];
+  if (anyTargetDrainingOrUnhealthy(s)) return [];
+  if (
+    s.targetGroups.some(
+      (g) =>
+        (metricPeak(s, "UnHealthyHostCount", "Maximum", g.resourceId) ??
+          metricPeak(s, "UnHealthyHostCount", "Average", g.resourceId) ??
+          0) > 0,
+    )
+  )
+    return [];
+  const spread = spreadOf(metricByMinute(s, "HTTPCode_ELB_502_Count"), metricByMinute(s, "RequestCount"));
+  if (spread.minutesWithErrors < 3 || isBurst(spread)) return [];
+
+  const evidence: Evidence[] = [
+    {
+      source: "metrics",
+      detail: `HTTPCode_ELB_502_Count ${m502} with TargetConnectionErrorCount ${connErrors}, TargetTLSNegotiationErrorCount 0 and HTTPCode_Target_5XX_Count ${target5xx}, while every target stays healthy`,
+    },
+  ];
+  const spreadDetail = describeSpread(spread);
+  if (spreadDetail) evidence.push({ source: "metrics", detail: spreadDetail });
+  evidence.push({
+    source: "access-logs",
+    detail: "no access logs for the window: metrics-only evidence, lower confidence",
+  });
+  // Metrics cannot show target_status_code or which target failed: cap well below the log-based case.
+  let c =
+    0.35 +
+    (spread.atLowLoad > 0 && spread.atHighLoad > 0 ? 0.05 : 0) +
+    (spread.minutesWithErrors >= 10 ? 0.05 : 0);
+  c += Math.min(0.05, idleEvidence(s, evidence));
+  const racing = locateTargets(s)
+    .filter((lt) => isHealthy(lt.target))
+    .map((lt) => ({ id: lt.target.id, group: lt.group.arn }));
+  return [finding(s, Math.min(c, 0.5), m502, requestTotal(s), evidence, resourcesOf(s, racing))];
+}
+
+function finding(
+  s: Snapshot,
+  c: number,
+  errors: number,
+  requests: number | null,
+  evidence: Evidence[],
+  resources: string[],
+): Finding {
+  const idle = idleTimeoutSeconds(s);
+  const fixes = [raiseBackendKeepAliveFix(idle)];
+  if (idle > BELOW_COMMON_KEEPALIVE_SECONDS) {
+    const slowest = slowestRequestSeconds(s);
+    const note =
+      slowest === null
+        ? "request durations unknown: remediation's risk check compares with observed durations"
+        : slowest < BELOW_COMMON_KEEPALIVE_SECONDS
+          ? `below common 5 s backend keep-alives; slowest request seen ${secs(slowest)}`
+          : `risky: requests up to ${secs(slowest)} were seen and would get 504s; prefer raising the backend keep-alive`;
+    fixes.push(setIdleTimeoutFix(s, idle, BELOW_COMMON_KEEPALIVE_SECONDS, note));
+  }
+  return {
+    id: "keepalive-race",
+    severity: severityForErrors(errors, requests),
+    confidence: confidence(c, 0.95),
+    title: TITLE,
+    evidence,
+    resources,
+    fixes,
+  };
+}
+
+/** Adds the idle-timeout evidence; returns its confidence contribution. */
+function idleEvidence(s: Snapshot, evidence: Evidence[]): number {
+  const idle = idleTimeoutSeconds(s);
+  if (idle >= 5) {
+    evidence.push({
+      source: "attributes",
+      detail: `idle_timeout.timeout_seconds is ${idle} s, at or above common backend keep-alive defaults: ${KEEPALIVE_DEFAULTS}`,
+    });
+    return 0.05;
+  }
+  evidence.push({
+    source: "attributes",
+    detail: `idle_timeout.timeout_seconds is only ${idle} s: only backends with very short keep-alives (Gunicorn 2 s) can race it`,
+  });
+  return -0.15;
+}
+
+function describeSpread(sp: Spread): string | null {
+  if (sp.minutesWithErrors === 0) return null;
+  const load =
+    sp.atLowLoad > 0 && sp.atHighLoad > 0
+      ? `at low and high load (${sp.atLowLoad} in quieter minutes, ${sp.atHighLoad} in busier ones)`
+      : sp.atHighLoad > 0
+        ? "only in the busier minutes"
+        : "only in the quieter minutes";
+  return `the 502s occur in ${sp.minutesWithErrors} of ${sp.minutesWithTraffic} minutes with traffic (${pct(sp.minutesWithErrors, Math.max(1, sp.minutesWithTraffic))}), ${load}`;
+}
+
+/** All errors inside a few minutes of a long window: looks like an event (deploy, restart), not a steady race. */
+function isBurst(sp: Spread): boolean {
+  return sp.minutesWithTraffic >= 15 && sp.spanMinutes > 0 && sp.spanMinutes <= 3;
+}
+
+function anyTargetDrainingOrUnhealthy(s: Snapshot): boolean {
+  return s.targetGroups.some((g) => g.targets.some((t) => isDraining(t) || isUnhealthy(t)));
+}
+
+function healthyTargetCount(s: Snapshot): number {
+  return locateTargets(s).filter((lt) => isHealthy(lt.target)).length;
+}
+
+function resourcesOf(s: Snapshot, racing: { id?: string; group?: string }[]): string[] {
+  const groups = new Set(racing.map((r) => r.group).filter((g): g is string => Boolean(g)));
+  if (groups.size === 0) for (const g of s.targetGroups) groups.add(g.arn);
+  const ids = racing.map((r) => r.id).filter((id): id is string => Boolean(id));
+  return [...new Set([...ids, ...groups])];
+}

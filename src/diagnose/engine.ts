@@ -1,0 +1,75 @@
+/**
+ * The diagnosis engine: run every check over one Snapshot, each isolated (a check that throws becomes a
+ * `checks[]` error entry, never a crash), rank what they found, and build the Report of findings.md.
+ */
+import type { CheckRun, Finding, Report, ReportStatus } from "../domain/report.ts";
+import type { Snapshot } from "../domain/snapshot.ts";
+import type { Check } from "./check.ts";
+import { ALL_CHECKS } from "./checks/index.ts";
+import { reportFigures } from "./figures.ts";
+import { rankFindings } from "./rank.ts";
+
+export interface CheckResults {
+  findings: Finding[];
+  /** One entry per check that threw: id "check:<name>". */
+  checkErrors: CheckRun[];
+}
+
+export function runChecks(snapshot: Snapshot, checks: readonly Check[] = ALL_CHECKS): CheckResults {
+  const findings: Finding[] = [];
+  const checkErrors: CheckRun[] = [];
+  for (const check of checks) {
+    const started = performance.now();
+    try {
+      findings.push(...check.run(snapshot).map(normalize));
+    } catch (e) {
+      checkErrors.push({
+        id: `check:${check.name}`,
+        status: "error",
+        durationMs: Math.round(performance.now() - started),
+        error: `check ${check.name} failed: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+  return { findings, checkErrors };
+}
+
+/** Confidence in 0..1 with two decimals, whatever a check computed. */
+function normalize(f: Finding): Finding {
+  const c = Number.isFinite(f.confidence) ? Math.min(1, Math.max(0, f.confidence)) : 0;
+  return { ...f, confidence: Math.round(c * 100) / 100 };
+}
+
+/**
+ * healthy: no finding above info. incomplete: a collection part (or a check) failed and nothing above info
+ * was found, so "healthy" cannot be claimed. problems-found: anything above info.
+ */
+export function reportStatus(findings: Finding[], checks: CheckRun[]): ReportStatus {
+  if (findings.some((f) => f.severity !== "info")) return "problems-found";
+  return checks.some((c) => c.status === "error") ? "incomplete" : "healthy";
+}
+
+export interface BuildReportOptions {
+  /** When the diagnosis started (ms since epoch or Date); used for durationMs when that is not given. */
+  startedAt?: number | Date;
+  durationMs?: number;
+  checks?: readonly Check[];
+}
+
+export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}): Report {
+  const { findings, checkErrors } = runChecks(snapshot, options.checks);
+  const ranked = rankFindings(findings, snapshot);
+  const checks = [...snapshot.parts, ...checkErrors];
+  const startedMs = options.startedAt instanceof Date ? options.startedAt.getTime() : options.startedAt;
+  const durationMs = options.durationMs ?? (startedMs === undefined ? undefined : Date.now() - startedMs);
+  const lb = snapshot.loadBalancer;
+  return {
+    loadBalancer: { name: lb.name, arn: lb.arn, dnsName: lb.dnsName },
+    window: { ...snapshot.window },
+    status: reportStatus(ranked, checks),
+    findings: ranked,
+    checks,
+    figures: reportFigures(snapshot),
+    ...(durationMs === undefined ? {} : { durationMs }),
+  };
+}
