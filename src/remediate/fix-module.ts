@@ -1,0 +1,107 @@
+/**
+ * What every automated fix provides, and the parts that are the same for all of them. A module reads the
+ * current state and drafts a plan (`plan`), re-reads the settings the plan covers (`readCurrent`) and turns a
+ * before/after pair into write calls (`callsFor`). From those, `defineFix` derives apply (the exact calls),
+ * verify (re-read: every setting now has its `after` value) and inverse (swap before and after: restore the
+ * previous values, revoke exactly the added rule).
+ */
+import type { AwsClients } from "../aws/clients.ts";
+import type { FixId } from "../domain/ids.ts";
+import type { FixOffer } from "../approvals/offers.ts";
+import { executeCall, type ObservedDurations } from "./aws.ts";
+import {
+  type AwsCall,
+  type Plan,
+  type PlanDraft,
+  type Risk,
+  type Settings,
+  changedKeys,
+  differences,
+} from "./plan.ts";
+
+export interface PlanContext {
+  clients: AwsClients;
+  offer: FixOffer;
+  now: Date;
+  /** Observed request durations of the window; the idle-timeout fix reads CloudWatch when absent. */
+  observed?: ObservedDurations;
+}
+
+/** The part of a plan `callsFor` and `readCurrent` need. */
+export type PlanTarget = Pick<Plan, "resource" | "loadBalancer" | "data">;
+
+export interface Verification {
+  ok: boolean;
+  /** What was checked, for people: "idle_timeout.timeout_seconds is 4 (wanted 4)". */
+  checks: { setting: string; wanted: string | null; actual: string | null; ok: boolean }[];
+  summary: string;
+}
+
+export interface FixModuleSpec {
+  id: FixId;
+  plan(ctx: PlanContext): Promise<PlanDraft>;
+  readCurrent(clients: AwsClients, plan: PlanTarget): Promise<Settings>;
+  callsFor(plan: PlanTarget, before: Settings, after: Settings): AwsCall[];
+  /** Risks an undo carries (restoring a value can be risky too); none by default. */
+  inverseRisks?(plan: Plan): Risk[];
+}
+
+export interface FixModule extends FixModuleSpec {
+  apply(clients: AwsClients, plan: Plan): Promise<{ requestId: string; requestIds: string[] }>;
+  verify(clients: AwsClients, plan: Plan): Promise<Verification>;
+  inverse(plan: Plan): PlanDraft;
+}
+
+export function defineFix(spec: FixModuleSpec): FixModule {
+  return {
+    ...spec,
+    async apply(clients, plan) {
+      const requestIds: string[] = [];
+      // Sequential on purpose: a failure stops before the next resource changes.
+      for (const call of plan.calls) requestIds.push(await executeCall(clients, call));
+      return { requestId: requestIds.join(","), requestIds };
+    },
+    async verify(clients, plan) {
+      const current = await spec.readCurrent(clients, plan);
+      const checks = Object.keys(plan.after).map((setting) => {
+        const wanted = plan.after[setting];
+        const actual = current[setting] ?? null;
+        return { setting, wanted, actual, ok: wanted === actual };
+      });
+      const failed = checks.filter((c) => !c.ok);
+      const summary = failed.length
+        ? `still not as planned: ${failed.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}, wanted ${c.wanted ?? "(unset)"}`).join("; ")}`
+        : `verified: ${checks.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}`).join("; ")}`;
+      return { ok: failed.length === 0, checks, summary };
+    },
+    inverse(plan) {
+      const before = plan.after;
+      const after = plan.before;
+      const calls = spec.callsFor(plan, before, after);
+      return {
+        fixId: plan.fixId,
+        findingId: plan.findingId,
+        loadBalancer: plan.loadBalancer,
+        resource: plan.resource,
+        resources: unique(calls.map((c) => c.resource)),
+        calls,
+        before,
+        after,
+        summary: `Undo: ${changedKeys(before, after)
+          .map((k) => `${k} ${before[k] ?? "(unset)"} -> ${after[k] ?? "(unset)"}`)
+          .join(", ")}`,
+        risks: spec.inverseRisks?.(plan) ?? [],
+        multiResource: plan.multiResource,
+        noop: calls.length === 0,
+        data: plan.data,
+      };
+    },
+  };
+}
+
+export function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Drift: the settings of `expected` that no longer hold. */
+export { differences };

@@ -1,0 +1,83 @@
+/**
+ * set-deregistration-delay: ModifyTargetGroupAttributes deregistration_delay.timeout_seconds (0..3600), so
+ * in-flight requests can finish when a target leaves during a deployment.
+ */
+import { describeTargetGroup, readTargetGroupAttributes } from "../aws.ts";
+import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
+import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
+import { attributePairs, integerIn, requireValue, sharedGroupRisk, targetGroupArnOf } from "./common.ts";
+
+export const DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds";
+
+const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
+  before[DEREGISTRATION_DELAY] === after[DEREGISTRATION_DELAY]
+    ? []
+    : [
+        {
+          service: "elbv2",
+          action: "ModifyTargetGroupAttributes",
+          resource: plan.resource,
+          params: {
+            TargetGroupArn: plan.resource,
+            Attributes: attributePairs([DEREGISTRATION_DELAY], after),
+          },
+        },
+      ];
+
+export const setDeregistrationDelay = defineFix({
+  id: "set-deregistration-delay",
+  async plan(ctx: PlanContext): Promise<PlanDraft> {
+    const arn = targetGroupArnOf(ctx.offer);
+    const proposed = integerIn(
+      requireValue(ctx.offer, "deregistrationDelaySeconds", DEREGISTRATION_DELAY),
+      0,
+      3600,
+      DEREGISTRATION_DELAY,
+    );
+    const [group, attrs] = await Promise.all([
+      describeTargetGroup(ctx.clients, arn),
+      readTargetGroupAttributes(ctx.clients, arn),
+    ]);
+    const current = attrs[DEREGISTRATION_DELAY] ?? "300";
+    const name = group.TargetGroupName ?? arn;
+    const shared = sharedGroupRisk(group.LoadBalancerArns, name);
+    const risks: Risk[] = [...shared.risks];
+    if (proposed > Number(current))
+      risks.push({
+        id: "slower-deployments",
+        level: "warn",
+        message: `Deployments wait up to ${proposed} s per deregistered target (was ${current} s).`,
+        overridable: false,
+      });
+    if (proposed < Number(current))
+      risks.push({
+        id: "shorter-drain",
+        level: "warn",
+        message: `Requests still running ${proposed} s after a target is deregistered will be cut (was ${current} s).`,
+        overridable: false,
+      });
+    const before = { [DEREGISTRATION_DELAY]: current };
+    const after = { [DEREGISTRATION_DELAY]: String(proposed) };
+    const calls = callsFor({ resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} }, before, after);
+    return {
+      fixId: "set-deregistration-delay",
+      findingId: ctx.offer.findingId,
+      loadBalancer: ctx.offer.loadBalancer,
+      resource: arn,
+      resources: [arn],
+      calls,
+      before,
+      after,
+      summary: `${DEREGISTRATION_DELAY} ${current} -> ${proposed} on target group ${name}`,
+      risks,
+      multiResource: shared.multiResource,
+      noop: calls.length === 0,
+      data: { targetGroupName: name },
+    };
+  },
+  async readCurrent(clients, plan) {
+    const attrs = await readTargetGroupAttributes(clients, plan.resource);
+    return { [DEREGISTRATION_DELAY]: attrs[DEREGISTRATION_DELAY] ?? "300" };
+  },
+  callsFor,
+});

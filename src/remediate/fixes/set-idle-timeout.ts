@@ -1,0 +1,137 @@
+/**
+ * set-idle-timeout: ModifyLoadBalancerAttributes idle_timeout.timeout_seconds. Lowering it below what requests
+ * need turns slow requests into 504s, so the plan compares the new value with the window's observed
+ * TargetResponseTime (Maximum and p99) and blocks unless the approver overrides `lower-idle-timeout`.
+ */
+import { AlbDoctorError } from "../../domain/errors.ts";
+import { observedDurations, type ObservedDurations, readLoadBalancerAttributes } from "../aws.ts";
+import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
+import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
+import { attributePairs, integerIn, lbNameOf, requireValue } from "./common.ts";
+
+export const IDLE_TIMEOUT = "idle_timeout.timeout_seconds";
+export const LOWER_IDLE_TIMEOUT = "lower-idle-timeout";
+
+const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
+  before[IDLE_TIMEOUT] === after[IDLE_TIMEOUT]
+    ? []
+    : [
+        {
+          service: "elbv2",
+          action: "ModifyLoadBalancerAttributes",
+          resource: plan.resource,
+          params: { LoadBalancerArn: plan.resource, Attributes: attributePairs([IDLE_TIMEOUT], after) },
+        },
+      ];
+
+export const setIdleTimeout = defineFix({
+  id: "set-idle-timeout",
+  async plan(ctx: PlanContext): Promise<PlanDraft> {
+    const arn = ctx.offer.loadBalancer.arn;
+    const proposed = integerIn(
+      requireValue(ctx.offer, "idleTimeoutSeconds", IDLE_TIMEOUT),
+      1,
+      4000,
+      IDLE_TIMEOUT,
+    );
+    const attrs = await readLoadBalancerAttributes(ctx.clients, arn);
+    const current = attrs[IDLE_TIMEOUT] ?? "60";
+    let risks: Risk[] = [];
+    if (proposed < Number(current)) {
+      let observed = ctx.observed;
+      let readError: string | undefined;
+      if (!observed) {
+        try {
+          observed = await observedDurations(ctx.clients, arn, ctx.offer.window);
+        } catch (e) {
+          readError = e instanceof AlbDoctorError ? e.message : String(e);
+        }
+      }
+      risks = idleTimeoutRisks(proposed, observed, readError);
+    } else if (proposed > Number(current)) {
+      risks.push({
+        id: "backend-keepalive",
+        level: "warn",
+        message: `Backend keep-alive timeouts must stay above ${proposed} s, or targets close idle connections first (502s).`,
+        overridable: false,
+      });
+    }
+    const before = { [IDLE_TIMEOUT]: current };
+    const after = { [IDLE_TIMEOUT]: String(proposed) };
+    const target = { resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} };
+    const calls = callsFor(target, before, after);
+    return {
+      fixId: "set-idle-timeout",
+      findingId: ctx.offer.findingId,
+      loadBalancer: ctx.offer.loadBalancer,
+      resource: arn,
+      resources: [arn],
+      calls,
+      before,
+      after,
+      summary: `${IDLE_TIMEOUT} ${current} -> ${proposed} on ${lbNameOf(arn)}`,
+      risks,
+      multiResource: false,
+      noop: calls.length === 0,
+      data: {},
+    };
+  },
+  async readCurrent(clients, plan) {
+    const attrs = await readLoadBalancerAttributes(clients, plan.resource);
+    return { [IDLE_TIMEOUT]: attrs[IDLE_TIMEOUT] ?? "60" };
+  },
+  callsFor,
+});
+
+/** The risk check of lowering the idle timeout, pure so it is easy to test. */
+export function idleTimeoutRisks(
+  proposed: number,
+  observed: ObservedDurations | undefined,
+  readError?: string,
+): Risk[] {
+  const override = `approve with \`/alb fix PLAN_ID --override ${LOWER_IDLE_TIMEOUT}\` to accept`;
+  if (!observed || (observed.maxSeconds === null && observed.p99Seconds === null)) {
+    return [
+      {
+        id: LOWER_IDLE_TIMEOUT,
+        level: "block",
+        message: `Request durations of the window are unknown (${readError ?? "no TargetResponseTime data"}); lowering the idle timeout to ${proposed} s could cut slow requests (504). Check them, or ${override}.`,
+        overridable: true,
+      },
+    ];
+  }
+  const { maxSeconds, p99Seconds } = observed;
+  const seen = `max ${fmt(maxSeconds)}, p99 ${fmt(p99Seconds)}`;
+  if ((maxSeconds ?? 0) >= proposed || (p99Seconds ?? 0) >= proposed) {
+    return [
+      {
+        id: LOWER_IDLE_TIMEOUT,
+        level: "block",
+        message: `Requests in the window ran longer than ${proposed} s (${seen}): with this idle timeout they would end in 504s. ${override[0].toUpperCase()}${override.slice(1)}.`,
+        overridable: true,
+      },
+    ];
+  }
+  if ((maxSeconds ?? 0) >= proposed * 0.5) {
+    return [
+      {
+        id: "idle-timeout-headroom",
+        level: "warn",
+        message: `Little headroom: the slowest request took ${fmt(maxSeconds)} against a new idle timeout of ${proposed} s.`,
+        overridable: false,
+      },
+    ];
+  }
+  return [
+    {
+      id: "observed-durations",
+      level: "ok",
+      message: `Observed TargetResponseTime (${seen}) stays well under ${proposed} s.`,
+      overridable: false,
+    },
+  ];
+}
+
+function fmt(s: number | null): string {
+  return s === null ? "n/a" : `${Number(s.toFixed(3))} s`;
+}
