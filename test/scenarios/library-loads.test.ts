@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CHECK_PART_IDS, DIAGNOSIS_IDS } from "../../src/domain/ids.ts";
+import { loadScenario } from "../../src/sim/scenario.ts";
 
 const dir = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 const files = readdirSync(dir)
@@ -75,6 +76,15 @@ describe("scenario library", () => {
 
   describe.each(files)("%s", (file) => {
     const s = raw.get(file)!;
+
+    it("loads with the simulator's loader, which keeps its expect block and writes its logs", () => {
+      const world = loadScenario(join(dir, file));
+      expect(world.expect).toEqual(s.expect);
+      const files = s.accessLogs?.files ?? [];
+      const objects = [...world.buckets.values()].reduce((n, b) => n + b.Objects.size, 0);
+      expect(objects).toBe(files.length);
+      for (const m of world.metrics) expect(m.End.toISOString()).toBe(new Date(s.now!).toISOString());
+    });
 
     it("has a valid expect block", () => {
       const e = expectOf(file);
