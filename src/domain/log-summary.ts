@@ -91,6 +91,8 @@ export interface LogSummary {
   };
   /** A few raw lines per class, as evidence. */
   samples: Partial<Record<LogErrorClass, string[]>>;
+  /** A few lines that could not be parsed (first 2000 characters each), to show what they look like. */
+  malformedSamples?: string[];
   /** What the analyzer assumed (e.g. the idle timeout used to classify 504s). */
   assumptions: { idleTimeoutSeconds: number };
   durationMs: number;

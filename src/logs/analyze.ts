@@ -1,0 +1,156 @@
+/**
+ * One window of one LB's access logs -> LogSummary: list the window's objects, stream them through the
+ * aggregator several at a time, and say what could not be read. Also the same for local files.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
+import type { LogSummary } from "../domain/log-summary.ts";
+import { LogAggregator } from "./aggregate.ts";
+import { s3Error } from "./s3-errors.ts";
+import { scanObject } from "./stream.ts";
+import { listWindowObjects, type LogLocation } from "./window.ts";
+
+export interface AnalyzeWindowOptions extends Omit<LogLocation, "bucket"> {
+  s3: S3Client;
+  /** undefined when access logging is disabled. */
+  bucket: string | undefined;
+  window: { start: Date; end: Date };
+  idleTimeoutSeconds: number;
+  /** Objects fetched and parsed at once. */
+  concurrency?: number;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary> {
+  const started = Date.now();
+  const startMs = o.window.start.getTime();
+  const endMs = o.window.end.getTime();
+  const agg = new LogAggregator({ window: { startMs, endMs }, idleTimeoutSeconds: o.idleTimeoutSeconds });
+  const windowText = { start: o.window.start.toISOString(), end: o.window.end.toISOString() };
+  if (!o.bucket) {
+    return agg.summary({ enabled: false, window: windowText, objects: emptyObjects() });
+  }
+  const bucket = o.bucket;
+  const objects = await listWindowObjects(o.s3, { ...o, bucket }, { startMs, endMs });
+  const failed: { key: string; reason: string }[] = [];
+  let bytes = 0;
+  let scanned = 0;
+  await forEachLimited(objects, o.concurrency ?? DEFAULT_CONCURRENCY, async (obj) => {
+    let body: AsyncIterable<Uint8Array>;
+    try {
+      const res = await o.s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }));
+      body = res.Body as AsyncIterable<Uint8Array>;
+    } catch (e) {
+      const err = s3Error(
+        e,
+        "GetObject",
+        `s3:GetObject on ${bucket}/${o.prefix ? `${o.prefix}/` : ""}AWSLogs/*`,
+      );
+      if (err.code === "access-denied") throw err;
+      failed.push({ key: obj.key, reason: err.message });
+      return;
+    }
+    const r = await scanObject(
+      counted(body, (n) => (bytes += n)),
+      agg,
+      false,
+    );
+    scanned++;
+    if (r.failure) failed.push({ key: obj.key, reason: r.failure });
+  });
+  return agg.summary({
+    enabled: true,
+    bucket,
+    prefix: o.prefix,
+    window: windowText,
+    objects: { listed: objects.length, scanned, bytes, failed },
+    durationMs: Date.now() - started,
+  });
+}
+
+export interface AnalyzeFilesOptions {
+  idleTimeoutSeconds: number;
+  /** Only lines in this window are counted; all lines when absent. */
+  window?: { start: Date; end: Date };
+  concurrency?: number;
+}
+
+/** Local .log / .log.gz files (already downloaded logs). A missing or unreadable file is a failure, not fatal. */
+export async function analyzeFiles(paths: string[], o: AnalyzeFilesOptions): Promise<LogSummary> {
+  const started = Date.now();
+  const w = o.window ? { startMs: o.window.start.getTime(), endMs: o.window.end.getTime() } : undefined;
+  const agg = new LogAggregator({ window: w, idleTimeoutSeconds: o.idleTimeoutSeconds });
+  const failed: { key: string; reason: string }[] = [];
+  let bytes = 0;
+  let scanned = 0;
+  await forEachLimited(paths, o.concurrency ?? DEFAULT_CONCURRENCY, async (path) => {
+    try {
+      bytes += (await stat(path)).size;
+    } catch (e) {
+      failed.push({ key: path, reason: (e as Error).message });
+      return;
+    }
+    const r = await scanObject(
+      createReadStream(path, { highWaterMark: 256 * 1024 }),
+      agg,
+      !path.endsWith(".gz"),
+    );
+    scanned++;
+    if (r.failure) failed.push({ key: path, reason: r.failure });
+  });
+  const times = o.window ?? { start: new Date(NaN), end: new Date(NaN) };
+  return agg.summary({
+    enabled: true,
+    window: { start: isoOrEmpty(times.start), end: isoOrEmpty(times.end) },
+    objects: { listed: paths.length, scanned, bytes, failed },
+    durationMs: Date.now() - started,
+  });
+}
+
+function isoOrEmpty(d: Date): string {
+  return Number.isNaN(d.getTime()) ? "" : d.toISOString();
+}
+
+function emptyObjects(): LogSummary["objects"] {
+  return { listed: 0, scanned: 0, bytes: 0, failed: [] };
+}
+
+async function* counted(
+  body: AsyncIterable<Uint8Array>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Runs fn over items with at most `limit` in flight; the first AlbDoctorError stops the run. */
+export async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let stop: unknown;
+  const worker = async () => {
+    while (stop === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (e) {
+        stop ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (stop !== undefined) {
+    if (isAlbDoctorError(stop)) throw stop;
+    throw new AlbDoctorError("internal", `log analysis failed: ${(stop as Error)?.message ?? String(stop)}`, {
+      cause: stop,
+    });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Bytes of one log object -> decompressed chunks -> lines, as streams: one object never needs to be in
+ * memory whole, and one bad object (truncated gzip, not gzip, empty) is reported, not fatal.
+ */
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+/** Where lines go (the aggregator, or the `parse --jsonl` printer). */
+export interface LineSink {
+  addLine(buf: Buffer, start: number, end: number): string | null;
+  addMalformed(sample: string): void;
+}
+
+/** A line longer than this is garbage (user agents are capped at 8 KB); it is counted and skipped. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+export class ObjectError extends Error {}
+
+/**
+ * Gunzips `source` if it starts with the gzip magic bytes. Otherwise the object is plain text when
+ * `allowPlain`, else an ObjectError ("not gzip data"). An empty object is an ObjectError too.
+ */
+export async function* decode(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  allowPlain: boolean,
+): AsyncGenerator<Buffer> {
+  const it = source[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  // Read until the two magic bytes are known (chunks of 1 byte are legal).
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    head = Buffer.concat([head, r.value]);
+  }
+  if (head.length === 0) throw new ObjectError("empty object (0 bytes)");
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    }
+  }
+  if (!(head[0] === 0x1f && head[1] === 0x8b)) {
+    if (!allowPlain) throw new ObjectError("not gzip data (no gzip header)");
+    yield* all();
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  pipeline(Readable.from(all()), gunzip, () => {});
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ObjectError(`gzip: ${msg}`, { cause: e });
+  }
+}
+
+/**
+ * Splits chunks into lines (LF or CRLF) and hands each to sink. Returns the number of lines.
+ * A final line without a newline is still a line; an overlong line is counted as malformed.
+ */
+export async function splitLines(chunks: AsyncIterable<Buffer>, sink: LineSink): Promise<number> {
+  let rest: Buffer | null = null;
+  let skipping = false;
+  let lines = 0;
+  for await (const chunk of chunks) {
+    const buf: Buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
+    rest = null;
+    let pos = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a, pos)) >= 0) {
+      if (skipping) skipping = false;
+      else {
+        // Empty lines are passed on too, so that line numbers stay right.
+        lines++;
+        sink.addLine(buf, pos, nl);
+      }
+      pos = nl + 1;
+    }
+    if (pos < buf.length && !skipping) {
+      if (buf.length - pos > MAX_LINE_BYTES) {
+        lines++;
+        sink.addMalformed(buf.toString("utf8", pos, pos + 2000));
+        skipping = true;
+      } else rest = buf.subarray(pos);
+    }
+  }
+  if (rest !== null && rest.length > 0) {
+    lines++;
+    sink.addLine(rest, 0, rest.length);
+  }
+  return lines;
+}
+
+/** decode + splitLines, turning a bad object into a failure reason rather than an exception. */
+export async function scanObject(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  sink: LineSink,
+  allowPlain: boolean,
+): Promise<{ failure?: string }> {
+  try {
+    await splitLines(decode(source, allowPlain), sink);
+    return {};
+  } catch (e) {
+    if (e instanceof ObjectError) return { failure: e.message };
+    throw e;
+  }
+}
