@@ -7,11 +7,13 @@ import { Command, CommanderError } from "commander";
 import { isAlbDoctorError } from "../domain/errors.ts";
 import type { CliIo } from "./io.ts";
 import { processIo } from "./io.ts";
+import { register as registerLogs } from "./logs.ts";
 
 type Registrar = (program: Command, io: CliIo) => void;
 
 const registrars: Registrar[] = [
   // subcommands add themselves here, one line each
+  registerLogs,
 ];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
