@@ -1,0 +1,84 @@
+/**
+ * `npm start`: the Slack bot. Reads .env when present, validates the configuration (a bad or missing variable
+ * stops the start with a message naming it, exit code 2), builds the dependencies, starts the Bolt app, and
+ * shuts down gracefully on SIGTERM/SIGINT: stop accepting, let running diagnoses finish (bounded), close
+ * the store.
+ */
+import { existsSync } from "node:fs";
+import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
+import { loadConfig, requireSlack, type Config } from "./config.ts";
+import { isAlbDoctorError } from "./domain/errors.ts";
+import { createDiagnoser } from "./services/diagnose.ts";
+import { createSlackApp, type SlackApp } from "./slack/app.ts";
+import { createLogger } from "./slack/logger.ts";
+import { createStore } from "./store/index.ts";
+
+/** How long a shutdown waits for running diagnoses before closing anyway. */
+const DRAIN_MS = 25_000;
+
+export async function startBot(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ slack: SlackApp; stop(): Promise<void> }> {
+  const config = loadConfig(env);
+  requireSlack(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = createStore(config, logger);
+  const aws = createAwsClients({
+    region: config.AWS_REGION,
+    endpoint: config.AWS_ENDPOINT_URL,
+    credentials: simulatorCredentials(config, env),
+  });
+  const now = () => new Date();
+  const diagnose = createDiagnoser({ aws, now, defaultWindow: config.DEFAULT_WINDOW });
+  const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
+  await slack.start();
+  return {
+    slack,
+    async stop() {
+      logger.info("shutting down: finishing running diagnoses");
+      try {
+        await slack.stop({ drainMs: DRAIN_MS });
+      } finally {
+        await store.close().catch((e: unknown) => logger.warn({ err: String(e) }, "store close failed"));
+        aws.destroy();
+        logger.info("stopped");
+      }
+    },
+  };
+}
+
+/** A local simulator endpoint accepts any credentials; real endpoints use the default chain. */
+function simulatorCredentials(config: Config, env: NodeJS.ProcessEnv) {
+  if (!config.AWS_ENDPOINT_URL || env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE) return undefined;
+  const host = new URL(config.AWS_ENDPOINT_URL).hostname;
+  return ["localhost", "127.0.0.1", "::1", "[::1]"].includes(host) ? SIMULATOR_CREDENTIALS : undefined;
+}
+
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot();
+  } catch (e) {
+    if (isAlbDoctorError(e, "config")) {
+      process.stderr.write(`alb-doctor: ${e.message}\nSee .env.example for every variable.\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`alb-doctor: could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop waiting
+    stopping = true;
+    process.stderr.write(`alb-doctor: ${signal} received, shutting down\n`);
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();
