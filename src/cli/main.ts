@@ -7,13 +7,17 @@ import { Command, CommanderError } from "commander";
 import { isAlbDoctorError } from "../domain/errors.ts";
 import type { CliIo } from "./io.ts";
 import { processIo } from "./io.ts";
+import { register as registerCheck } from "./check.ts";
 import { register as registerLogs } from "./logs.ts";
+import { register as registerSim } from "./sim.ts";
 
 type Registrar = (program: Command, io: CliIo) => void;
 
 const registrars: Registrar[] = [
+  registerCheck,
   // subcommands add themselves here, one line each
   registerLogs,
+  registerSim,
 ];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -1,0 +1,62 @@
+/**
+ * What a CLI command runs against: the real AWS account (default credential chain, AWS_ENDPOINT_URL if set),
+ * or a scenario served in-process by the simulator (`--scenario FILE`), on the scenario's clock.
+ */
+import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
+import { createLogScanner } from "../services/log-scanner.ts";
+import { createDiagnoser } from "../services/diagnose.ts";
+import type { Diagnoser } from "../services/types.ts";
+import { startSimulator } from "../sim/index.ts";
+
+export interface Runtime {
+  aws: AwsClients;
+  diagnose: Diagnoser;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(options: {
+  scenario?: string;
+  region?: string;
+  window?: string;
+  concurrency?: number;
+}): Promise<Runtime> {
+  if (options.scenario) {
+    const sim = await startSimulator({ file: options.scenario, port: 0 });
+    const aws = createAwsClients({
+      region: sim.world.region,
+      endpoint: sim.endpoint,
+      credentials: SIMULATOR_CREDENTIALS,
+      maxAttempts: 4,
+    });
+    const now = () => sim.world.now;
+    return {
+      aws,
+      now,
+      diagnose: makeDiagnoser(aws, now, options),
+      async close() {
+        aws.destroy();
+        await sim.close();
+      },
+    };
+  }
+  const aws = createAwsClients({ region: options.region });
+  const now = () => new Date();
+  return {
+    aws,
+    now,
+    diagnose: makeDiagnoser(aws, now, options),
+    async close() {
+      aws.destroy();
+    },
+  };
+}
+
+function makeDiagnoser(aws: AwsClients, now: () => Date, options: { window?: string; concurrency?: number }) {
+  return createDiagnoser({
+    aws,
+    now,
+    defaultWindow: options.window ?? "1h",
+    scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 4 }),
+  });
+}

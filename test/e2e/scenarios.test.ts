@@ -1,0 +1,92 @@
+/**
+ * The full path for every shipped scenario: the real SDK clients against the simulator over HTTP, the
+ * collector, the log analyzer and every check. Each scenario declares what a correct diagnosis says
+ * (`expect:`); this asserts the root cause, what must and must not be found, and the key evidence.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../../src/aws/clients.ts";
+import type { Report } from "../../src/domain/report.ts";
+import { createDiagnoser } from "../../src/services/diagnose.ts";
+import { createLogScanner } from "../../src/services/log-scanner.ts";
+import { startSimulator } from "../../src/sim/index.ts";
+
+const DIR = join(import.meta.dirname, "../../scenarios");
+const files = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+
+interface Expect {
+  rootCause: string | null;
+  includes?: string[];
+  excludes?: string[];
+  status?: Report["status"];
+  evidence?: string[];
+  loadBalancer?: string;
+}
+
+describe.each(files)("scenario %s", (file) => {
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let aws: AwsClients;
+  let report: Report;
+  let expected: Expect;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ file: join(DIR, file), port: 0 });
+    expected = (sim.world as unknown as { expect: Expect }).expect;
+    aws = createAwsClients({
+      region: sim.world.region,
+      endpoint: sim.endpoint,
+      credentials: SIMULATOR_CREDENTIALS,
+      maxAttempts: 4,
+    });
+    const diagnose = createDiagnoser({
+      aws,
+      now: () => sim.world.now,
+      defaultWindow: "1h",
+      scanLogs: createLogScanner(aws, { concurrency: 4 }),
+    });
+    const lbName = expected.loadBalancer ?? sim.world.loadBalancers[0].LoadBalancerName;
+    report = await diagnose(lbName);
+  });
+  afterAll(async () => {
+    aws?.destroy();
+    await sim?.close();
+  });
+
+  it("names the expected root cause", () => {
+    const ids = report.findings.map((f) => `${f.id} (${f.severity}, ${f.confidence})`);
+    if (expected.rootCause === null) {
+      expect(
+        report.findings.filter((f) => f.severity !== "info"),
+        ids.join(", "),
+      ).toEqual([]);
+    } else {
+      expect(report.findings[0]?.id, `findings: ${ids.join(", ")}`).toBe(expected.rootCause);
+    }
+  });
+
+  it("has the expected status", () => {
+    if (expected.status) expect(report.status).toBe(expected.status);
+  });
+
+  it("finds what must be found and not what must not", () => {
+    const ids = report.findings.map((f) => f.id);
+    for (const id of expected.includes ?? []) expect(ids, `must include ${id}`).toContain(id);
+    for (const id of expected.excludes ?? []) expect(ids, `must not include ${id}`).not.toContain(id);
+  });
+
+  it("backs the root cause with the key evidence", () => {
+    const root = report.findings[0];
+    if (!root || !expected.evidence?.length) return;
+    const text = root.evidence.map((e) => e.detail).join("\n");
+    for (const needle of expected.evidence) {
+      const re = needle.startsWith("/") && needle.endsWith("/") ? new RegExp(needle.slice(1, -1)) : null;
+      if (re) expect(text).toMatch(re);
+      else expect(text).toContain(needle);
+    }
+    expect(root.confidence).toBeGreaterThan(0);
+    expect(root.confidence).toBeLessThanOrEqual(1);
+  });
+});
