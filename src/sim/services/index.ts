@@ -4,13 +4,11 @@
 import type { ServiceHandler } from "../contract.ts";
 import { ec2Handler } from "./ec2.ts";
 import { elbv2Handler } from "./elbv2.ts";
-import { ec2Handler } from "./ec2.ts";
 import { stsHandler } from "./sts.ts";
 
 export const serviceHandlers: ServiceHandler[] = [
   elbv2Handler,
   stsHandler,
-  ec2Handler,
   ec2Handler,
   // one line per service
 ];
