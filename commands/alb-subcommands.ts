@@ -1,6 +1,8 @@
 import type { Subcommand } from "../src/slack/subcommand.ts";
 import { check } from "./alb/check.ts";
+import { fix } from "./alb/fix.ts";
 import { help } from "./alb/help.ts";
+import { history } from "./alb/history.ts";
 import { status } from "./alb/status.ts";
 
 /**
@@ -10,6 +12,8 @@ import { status } from "./alb/status.ts";
 export const albSubcommands: Subcommand[] = [
   check,
   status,
+  fix,
+  history,
   help,
   // more subcommands add themselves here, one line each
 ];

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../src/slack/deps.ts";
 import { register as registerAlb } from "./alb.ts";
+import { register as registerFixActions } from "./fix-actions.ts";
 
 /**
  * Every Slack surface registers its listeners here: each module exports `register(app, deps)`
@@ -10,6 +11,7 @@ type Registrar = (app: App, deps: AppDeps) => void;
 
 const registrars: Registrar[] = [
   registerAlb,
+  registerFixActions,
   // surfaces add themselves here, one line each
 ];
 

@@ -1,0 +1,36 @@
+/**
+ * The approval flow of a running bot, built once per store from the app's dependencies: the Slack surfaces
+ * (buttons, `/alb fix`, `/alb history`) share it, and with it the approver-group cache.
+ */
+import type { WebClient } from "@slack/web-api";
+import type { AppDeps } from "../slack/deps.ts";
+import type { Store } from "../store/store.ts";
+import { type ApprovalFlow, createApprovalFlow } from "./flow.ts";
+import { createApproverPolicy } from "./policy.ts";
+
+const flows = new WeakMap<Store, ApprovalFlow>();
+
+export function approvalFlowFor(deps: AppDeps, client: WebClient): ApprovalFlow {
+  let flow = flows.get(deps.store);
+  if (!flow) {
+    const policy = createApproverPolicy({
+      approvers: deps.config.APPROVERS,
+      usergroup: deps.config.APPROVER_USERGROUP,
+      allowSelfApproval: deps.config.ALLOW_SELF_APPROVAL,
+      listUsergroupMembers: async (usergroup) => {
+        const out = await client.usergroups.users.list({ usergroup });
+        return out.users ?? [];
+      },
+    });
+    flow = createApprovalFlow({
+      store: deps.store,
+      aws: deps.aws,
+      policy,
+      planTtlSeconds: deps.config.PLAN_TTL_SECONDS,
+      now: deps.now,
+      logger: deps.logger.child({ component: "approvals" }),
+    });
+    flows.set(deps.store, flow);
+  }
+  return flow;
+}

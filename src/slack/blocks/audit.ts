@@ -1,0 +1,71 @@
+/** Block Kit for `/alb history [REF]`: the newest audit entries, one line each, within Slack's limits. Pure. */
+import type { AuditEntry } from "../../store/store.ts";
+import type { Block, SlackMessage } from "../message.ts";
+import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+
+const EVENT_ICON: Record<AuditEntry["event"], string> = {
+  "plan-created": ":clipboard:",
+  approved: ":ballot_box_with_check:",
+  rejected: ":no_entry_sign:",
+  refused: ":hand:",
+  executed: ":gear:",
+  "execution-failed": ":x:",
+  verified: ":white_check_mark:",
+  "verification-failed": ":warning:",
+  "drift-detected": ":no_entry:",
+  "undo-planned": ":leftwards_arrow_with_hook:",
+  expired: ":hourglass:",
+};
+
+export function auditLine(e: AuditEntry): string {
+  const when = `<!date^${Math.floor(Date.parse(e.at) / 1000)}^{date_short} {time}|${e.at}>`;
+  const change = changeText(e.before, e.after);
+  const id = e.awsRequestId ? ` · request \`${escapeMrkdwn(e.awsRequestId)}\`` : "";
+  const detail = e.detail ? ` — ${escapeMrkdwn(truncate(e.detail, 300))}` : "";
+  return `${EVENT_ICON[e.event] ?? "•"} ${when} *${e.event}* \`${e.fixId}\` on ${escapeMrkdwn(e.loadBalancer)} by ${actor(e.actor)}${change}${id}${detail} · \`${e.planId}\``;
+}
+
+export function renderAudit(entries: AuditEntry[], ref?: string): SlackMessage {
+  const title = ref ? `Remediation history of ${ref}` : "Remediation history";
+  if (!entries.length)
+    return {
+      text: `${title}: nothing yet`,
+      blocks: [section(`*${escapeMrkdwn(title)}*: nothing recorded yet.`)],
+    };
+  // Each section holds up to ~3000 characters; split the lines over as many sections as needed (max 20).
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: truncate(title, LIMITS.headerText) } },
+  ];
+  let chunk: string[] = [];
+  const flush = () => {
+    if (chunk.length) blocks.push(section(foldLines(chunk, LIMITS.sectionText)));
+    chunk = [];
+  };
+  for (const e of entries) {
+    const line = auditLine(e);
+    if ([...chunk, line].join("\n").length > LIMITS.sectionText - 10) flush();
+    if (blocks.length >= 20) break;
+    chunk.push(line);
+  }
+  flush();
+  return { text: truncate(`${title}: ${entries.length} entries`, LIMITS.fallbackText), blocks };
+}
+
+function changeText(before: unknown, after: unknown): string {
+  if (!isFlat(before) || !isFlat(after)) return "";
+  const keys = Object.keys(after).filter((k) => before[k] !== after[k]);
+  if (!keys.length) return "";
+  return `: ${keys.map((k) => `\`${escapeMrkdwn(k)}\` ${escapeMrkdwn(String(before[k] ?? "(unset)"))} → ${escapeMrkdwn(String(after[k] ?? "(unset)"))}`).join(", ")}`;
+}
+
+function isFlat(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function actor(a: string): string {
+  return /^[UW][A-Z0-9]+$/.test(a) ? `<@${a}>` : escapeMrkdwn(a);
+}
+
+function section(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
+}

@@ -1,0 +1,229 @@
+/**
+ * Block Kit for remediation: the plan message (what changes before -> after, where, the risk checks, who may
+ * approve, expiry; Approve / Reject with confirm dialogs whose values are the plan id only), the result message
+ * (outcome, verification, AWS request ids, Undo) and the rejection. Pure, and within Slack's limits.
+ */
+import type { ApprovalOutcome } from "../../approvals/flow.ts";
+import { type Plan, type Risk, blockingRisks, changedKeys } from "../../remediate/plan.ts";
+import { ACTION } from "../action-ids.ts";
+import type { Block, SlackMessage } from "../message.ts";
+import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+
+const RISK_ICON: Record<Risk["level"], string> = {
+  block: ":no_entry:",
+  warn: ":warning:",
+  ok: ":white_check_mark:",
+};
+
+const FIX_TITLE: Record<string, string> = {
+  "set-idle-timeout": "Set the idle timeout",
+  "allow-alb-to-target": "Allow the ALB to reach the targets",
+  "fix-health-check": "Fix the health check",
+  "set-deregistration-delay": "Set the deregistration delay",
+  "enable-access-logs": "Enable access logs",
+};
+
+export interface PlanMessageOptions {
+  /** "<@U1> or members of <!subteam^S1>" (ApproverPolicy.describe). */
+  approvers: string;
+}
+
+export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessage {
+  const title = `${plan.undoOf ? "Undo plan" : "Plan"}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", emoji: true, text: truncate(title, LIMITS.headerText) } },
+    section(changesText(plan)),
+  ];
+  if (plan.multiResource)
+    blocks.push(
+      section(
+        `:warning: *This change touches ${plan.resources.length > 1 ? `${plan.resources.length} resources` : "a shared resource"}:* ${plan.resources.map((r) => `\`${escapeMrkdwn(r)}\``).join(", ")}`,
+      ),
+    );
+  if (plan.risks.length) blocks.push(section(`*Risk checks*\n${riskLines(plan.risks)}`));
+
+  const blocked = blockingRisks(plan);
+  const overridable = blocked.filter((r) => r.overridable);
+  if (plan.noop) {
+    blocks.push(
+      section(":information_source: *Nothing to change*: the resource already is as the fix wants it."),
+    );
+  } else if (blocked.length && overridable.length === blocked.length) {
+    const flags = overridable.map((r) => `--override ${r.id}`).join(" ");
+    blocks.push(
+      section(
+        `:no_entry: *Blocked by a risk check.* An approver who accepts the risk can run \`/alb fix ${plan.id} ${flags}\`.`,
+      ),
+    );
+  } else if (blocked.length) {
+    blocks.push(
+      section(":no_entry: *Blocked by a risk check that cannot be overridden*: this plan cannot run."),
+    );
+  }
+
+  const expires = Math.floor(Date.parse(plan.expiresAt) / 1000);
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: truncate(
+          `Requested by <@${plan.requestedBy}> · may approve: ${options.approvers} · expires <!date^${expires}^{time}|${plan.expiresAt}> · plan \`${plan.id}\``,
+          LIMITS.contextText,
+        ),
+      },
+    ],
+  });
+  if (!plan.noop && !blocked.length) blocks.push(decisionButtons(plan));
+  else if (!plan.noop) blocks.push(rejectOnly(plan));
+  return { text: truncate(`${title}: ${plan.summary}`, LIMITS.fallbackText), blocks };
+}
+
+export function renderOutcome(result: ApprovalOutcome): SlackMessage {
+  const { plan } = result;
+  const icon = {
+    executed: ":white_check_mark:",
+    unverified: ":warning:",
+    failed: ":x:",
+    drifted: ":no_entry:",
+  }[result.outcome];
+  const word = {
+    executed: "Applied and verified",
+    unverified: "Applied, not verified",
+    failed: "Failed",
+    drifted: "Aborted (drift)",
+  }[result.outcome];
+  const title = `${word}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
+  const blocks: Block[] = [
+    {
+      type: "header",
+      text: { type: "plain_text", emoji: true, text: truncate(`${title}`, LIMITS.headerText) },
+    },
+    section(`${icon} ${escapeMrkdwn(result.message)}`),
+    section(changesText(plan)),
+  ];
+  if (result.verification?.checks.length)
+    blocks.push(
+      section(
+        `*Verification* (re-read from AWS)\n${foldLines(
+          result.verification.checks.map(
+            (c) =>
+              `${c.ok ? ":white_check_mark:" : ":x:"} \`${escapeMrkdwn(c.setting)}\` is ${escapeMrkdwn(c.actual ?? "(unset)")}${c.ok ? "" : `, wanted ${escapeMrkdwn(c.wanted ?? "(unset)")}`}`,
+          ),
+          LIMITS.sectionText - 40,
+          20,
+        )}`,
+      ),
+    );
+  const ids = result.requestIds.length
+    ? ` · AWS request id ${result.requestIds.map((r) => `\`${r}\``).join(", ")}`
+    : "";
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: truncate(
+          `Requested by <@${plan.requestedBy}> · approved by <@${result.approvedBy}>${ids} · plan \`${plan.id}\``,
+          LIMITS.contextText,
+        ),
+      },
+    ],
+  });
+  if ((result.outcome === "executed" || result.outcome === "unverified") && !plan.undoOf)
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: ACTION.undo,
+          value: plan.id,
+          text: { type: "plain_text", text: "Undo" },
+          confirm: confirm(
+            "Plan an undo?",
+            `Restores ${changedKeys(plan.before, plan.after)
+              .map((k) => `${k} = ${plan.before[k] ?? "(unset)"}`)
+              .join(", ")}. The undo needs an approval too.`,
+            "Plan the undo",
+          ),
+        },
+      ],
+    });
+  return { text: truncate(`${title}. ${result.message}`, LIMITS.fallbackText), blocks };
+}
+
+export function renderRejected(plan: Plan, by: string): SlackMessage {
+  const text = `:no_entry_sign: Rejected by <@${by}>: ${plan.summary}`;
+  return {
+    text: truncate(text, LIMITS.fallbackText),
+    blocks: [section(`${text}\nNothing was changed. Plan \`${plan.id}\`.`)],
+  };
+}
+
+function changesText(plan: Plan): string {
+  const keys = changedKeys(plan.before, plan.after);
+  const lines = keys.map(
+    (k) =>
+      `• \`${escapeMrkdwn(k)}\`: ${escapeMrkdwn(plan.before[k] ?? "(unset)")} → *${escapeMrkdwn(plan.after[k] ?? "(unset)")}*`,
+  );
+  const calls = plan.calls.map((c) => `\`${c.action}\` on \`${escapeMrkdwn(c.resource)}\``);
+  const head = `*What changes* on \`${escapeMrkdwn(plan.resource)}\``;
+  const body = lines.length ? foldLines(lines, 1800, 15, "more settings") : "_nothing_";
+  const how = calls.length ? `\n*AWS call:* ${foldLines(calls, 600, 5, "more calls")}` : "";
+  return truncate(`${head}\n${body}${how}`, LIMITS.sectionText);
+}
+
+function riskLines(risks: Risk[]): string {
+  return foldLines(
+    risks.map((r) => `${RISK_ICON[r.level]} ${escapeMrkdwn(r.message)}`),
+    LIMITS.sectionText - 20,
+    10,
+    "more checks",
+  );
+}
+
+function decisionButtons(plan: Plan): Block {
+  const what = truncate(escapeMrkdwn(plan.summary), 200);
+  return {
+    type: "actions",
+    elements: [
+      {
+        type: "button",
+        action_id: ACTION.approve,
+        value: plan.id,
+        style: "primary",
+        text: { type: "plain_text", text: "Approve" },
+        confirm: confirm("Approve and apply?", `${what}\nThis changes AWS now.`, "Apply"),
+      },
+      rejectButton(plan),
+    ],
+  };
+}
+
+function rejectOnly(plan: Plan): Block {
+  return { type: "actions", elements: [rejectButton(plan)] };
+}
+
+function rejectButton(plan: Plan) {
+  return {
+    type: "button" as const,
+    action_id: ACTION.reject,
+    value: plan.id,
+    style: "danger" as const,
+    text: { type: "plain_text" as const, text: "Reject" },
+    confirm: confirm("Reject this plan?", "Nothing will change; the plan closes.", "Reject"),
+  };
+}
+
+function confirm(title: string, text: string, yes: string) {
+  return {
+    title: { type: "plain_text" as const, text: truncate(title, LIMITS.confirmTitle) },
+    text: { type: "mrkdwn" as const, text: truncate(text, LIMITS.confirmText) },
+    confirm: { type: "plain_text" as const, text: truncate(yes, LIMITS.confirmButton) },
+    deny: { type: "plain_text" as const, text: "Cancel" },
+  };
+}
+
+function section(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
+}
