@@ -90,8 +90,10 @@ function run(s: Snapshot): Finding[] {
       }
     }
   }
+  // One finding per cause (ACL, direction, first denying rule), across target groups: the fix is one
+  // set of ACL entries however many groups the deny cuts off.
   const groups = groupBy(blocks, (b) =>
-    [b.path.tg.arn, b.leg.acl?.id, b.leg.egress ? "egress" : "ingress", b.verdict.firstDenyRule].join("|"),
+    [b.leg.acl?.id, b.leg.egress ? "egress" : "ingress", b.verdict.firstDenyRule].join("|"),
   );
   const pool: RuleNumberPool = new Map();
   return [...groups.values()].map((g) => naclFinding(s, g, pool));

@@ -42,13 +42,13 @@ function legText(b: NaclBlock, targets: string): string {
   const purpose = b.trafficPort ? "" : " (the health-check port)";
   switch (b.leg.name) {
     case "alb-out":
-      return `requests leaving ${alb.id} for ${targets} on tcp ${port}${purpose}`;
+      return `requests from the ALB nodes to ${targets} on tcp ${port}${purpose}`;
     case "target-in":
       return `requests from the ALB nodes in ${alb.id} (${alb.cidr}) to ${targets} on tcp ${port}${purpose}`;
     case "target-out":
       return `replies from ${targets} (tcp ${port}${purpose}) to the ALB nodes in ${alb.id} (${alb.cidr}) on the ephemeral ports ${formatPorts(EPHEMERAL_PORTS)}`;
     case "alb-in":
-      return `replies from ${targets} (tcp ${port}${purpose}) entering ${alb.id} on the ALB's ephemeral ports ${formatPorts(EPHEMERAL_PORTS)}`;
+      return `replies from ${targets} (tcp ${port}${purpose}) to the ALB nodes' ephemeral ports ${formatPorts(EPHEMERAL_PORTS)}`;
   }
 }
 
@@ -102,7 +102,7 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   const acl = first.leg.acl as NetworkAcl;
   const egress = first.leg.egress;
   const denyRule = first.verdict.firstDenyRule ?? IMPLICIT_DENY_RULE;
-  const tg = first.path.tg;
+  const tgs = [...new Map(blocks.map((b) => [b.path.tg.arn, b.path.tg])).values()];
   const partial = blocks.every((b) => b.verdict.result === "partial");
   const subnets = [...new Set(blocks.map((b) => b.leg.subnetId))];
   const evidence: Evidence[] = [];
@@ -119,17 +119,28 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   }
   if (lines.size > 6)
     evidence.push({ source: "network-acls", detail: `and ${lines.size - 6} more blocked paths` });
-  const corr = corroborate(
-    s,
-    tg,
-    blocks.map((b) => b.path.target.id),
-    {
-      traffic: blocks.some((b) => b.trafficPort),
-      healthChecks: blocks.some((b) => b.healthCheck),
-      total: !partial,
-    },
-  );
-  evidence.push(...corr.evidence);
+  // Corroborate per target group; keep the strongest agreement and every distinct line.
+  let boost = Number.NEGATIVE_INFINITY;
+  const seen = new Set(evidence.map((e) => e.detail));
+  for (const tg of tgs) {
+    const mine = blocks.filter((b) => b.path.tg.arn === tg.arn);
+    const corr = corroborate(
+      s,
+      tg,
+      mine.map((b) => b.path.target.id),
+      {
+        traffic: mine.some((b) => b.trafficPort),
+        healthChecks: mine.some((b) => b.healthCheck),
+        total: !partial,
+      },
+    );
+    boost = Math.max(boost, corr.boost);
+    for (const e of corr.evidence) {
+      if (seen.has(e.detail)) continue;
+      seen.add(e.detail);
+      evidence.push(tgs.length > 1 ? { ...e, detail: `${tg.name}: ${e.detail}` } : e);
+    }
+  }
 
   const key = `${acl.id}|${egress}`;
   const taken = pool.get(key) ?? new Set<number>();
@@ -155,10 +166,15 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   return {
     id: "nacl-blocks-traffic",
     severity: "critical",
-    confidence: clampConfidence((partial ? 0.6 : 0.75) + corr.boost),
+    confidence: clampConfidence((partial ? 0.6 : 0.75) + boost),
     title,
     evidence,
-    resources: [acl.id, ...subnets, tg.arn, ...new Set(blocks.map((b) => b.path.target.id))],
+    resources: [
+      acl.id,
+      ...subnets,
+      ...tgs.map((t) => t.arn),
+      ...new Set(blocks.map((b) => b.path.target.id)),
+    ],
     fixes: [
       {
         id: "fix-nacl",
