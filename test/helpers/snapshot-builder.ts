@@ -453,7 +453,7 @@ export const naclEntries =
  * Give subnets their own (non-default) ACL with these entries; the subnets leave the default ACL.
  */
 export const customAcl =
-  (aclId: string, subnetIds: string[], entries: NaclEntry[]): Mutator =>
+  (aclId: string, subnetIds: readonly string[], entries: NaclEntry[]): Mutator =>
   (s) => {
     for (const a of s.networkAcls) a.subnetIds = a.subnetIds.filter((id) => !subnetIds.includes(id));
     s.networkAcls = s.networkAcls.filter((a) => a.id !== aclId);
