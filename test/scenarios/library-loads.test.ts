@@ -127,5 +127,19 @@ describe("scenario library", () => {
         }
       }
     });
+
+    it("has ELB 5xx metrics that add up to its literal error rows", () => {
+      const files = s.accessLogs?.files ?? [];
+      if (files.length === 0 || files.some((f) => !f.Lines)) return; // no logs, or generated traffic
+      const rows = files.flatMap((f) => f.Lines ?? []).map((l) => l.match(/"[^"]*"|\S+/g) ?? []);
+      for (const code of ["502", "503", "504"]) {
+        const inLogs = rows.filter((f) => f[8] === code && f[9] === "-").length;
+        const series = (s.metrics ?? []).find(
+          (m) => m.MetricName === `HTTPCode_ELB_${code}_Count` && !m.Dimensions?.TargetGroup,
+        );
+        const inMetrics = (series?.Values ?? []).reduce((a, b) => a + b, 0);
+        expect(inMetrics, `HTTPCode_ELB_${code}_Count`).toBe(inLogs);
+      }
+    });
   });
 });
