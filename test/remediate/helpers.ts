@@ -1,0 +1,36 @@
+/** Shared pieces of the remediation tests: the flow on the real store and simulator, and AWS state readers. */
+import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeLoadBalancerAttributesCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { AwsClients } from "../../src/aws/clients.ts";
+import type { CallLogEntry } from "../../src/sim/contract.ts";
+import { LB_ARN, TG_ARN } from "./fixture.ts";
+
+/** Everything the five fixes can change, as AWS describes it (metadata stripped), for before/after equality. */
+export async function describeAll(clients: AwsClients) {
+  const strip = <T extends { $metadata?: unknown }>(o: T) => {
+    const { $metadata: _, ...rest } = o;
+    return rest;
+  };
+  const [lbAttrs, tgs, tgAttrs, sgs] = await Promise.all([
+    clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: LB_ARN })),
+    clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [TG_ARN] })),
+    clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: TG_ARN })),
+    clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ["sg-app", "sg-alb"] })),
+  ]);
+  return { lbAttrs: strip(lbAttrs), tgs: strip(tgs), tgAttrs: strip(tgAttrs), sgs: strip(sgs) };
+}
+
+const READ = /^(Describe|Get|List)/;
+
+/** The write calls in the simulator's call log since `from` (an index into it). */
+export function writesSince(log: CallLogEntry[], from: number): CallLogEntry[] {
+  return log.slice(from).filter((c) => !READ.test(c.action));
+}
+
+export function attr(list: { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
+  return list?.find((a) => a.Key === key)?.Value;
+}
