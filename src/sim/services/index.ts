@@ -2,6 +2,7 @@
  * The simulator's wire handlers, one per service. Each service module adds one line here.
  */
 import type { ServiceHandler } from "../contract.ts";
+import { cloudwatchHandler } from "./cloudwatch.ts";
 import { ec2Handler } from "./ec2.ts";
 import { elbv2Handler } from "./elbv2.ts";
 import { stsHandler } from "./sts.ts";
@@ -10,5 +11,6 @@ export const serviceHandlers: ServiceHandler[] = [
   elbv2Handler,
   stsHandler,
   ec2Handler,
+  cloudwatchHandler,
   // one line per service
 ];
