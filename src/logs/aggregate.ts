@@ -64,6 +64,7 @@ export class LogAggregator {
     targetProcessingTime: null,
     durationSeconds: NaN,
     errorReason: null,
+    actions: null,
   };
   total = 0;
   inWindow = 0;
@@ -131,6 +132,7 @@ export class LogAggregator {
       x.targetProcessingTime = tpt;
       x.durationSeconds = duration;
       x.errorReason = errorReason;
+      x.actions = asciiAt(t, TOKEN.actionsExecuted);
       cls = classifyLine(x, this.options);
       if (cls !== null) {
         this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;

@@ -17,6 +17,8 @@ export interface ClassifyInput {
   /** time - request_creation_time in seconds; NaN when request_creation_time is absent. */
   durationSeconds: number;
   errorReason: string | null;
+  /** actions_executed ("forward", "fixed-response", "waf,forward"...), null when "-" or absent. */
+  actions?: string | null;
 }
 
 export interface ClassifyOptions {
@@ -52,6 +54,8 @@ export function classifyLine(x: ClassifyInput, opts: ClassifyOptions): LogErrorC
     if (reason.startsWith("WAF")) return "waf-error";
   }
   if (s === 561) return "auth-error";
+  // A 5xx the listener rule itself answers with (maintenance page): configured, not a failure to explain.
+  if (x.actions?.includes("fixed-response")) return "elb-5xx-other";
   if (x.targetStatus !== null) return "elb-5xx-other";
 
   if (s === 503 && !x.targetSet) return "elb-503-no-target";

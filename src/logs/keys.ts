@@ -32,7 +32,15 @@ export function parseLogKey(key: string): AccessLogKey | null {
 export function parseStamp(stamp: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z$/.exec(stamp);
   if (!m) return NaN;
-  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  // Date.UTC rolls month 13 into the next year: a stamp must read back as itself.
+  const d = new Date(ms);
+  const same =
+    d.getUTCMonth() + 1 === +m[2] &&
+    d.getUTCDate() === +m[3] &&
+    d.getUTCHours() === +m[4] &&
+    d.getUTCMinutes() === +m[5];
+  return same ? ms : NaN;
 }
 
 /** "app/NAME/ID" (the elb field / LoadBalancer dimension) -> "app.NAME.ID" (as in file names). */
