@@ -1,0 +1,179 @@
+/**
+ * Every refusal of the approval flow leaves AWS untouched, asserted from the simulator's call log:
+ * self-approval, a user who is not an approver, an expired plan (injected clock), a rejected plan, drift
+ * (the world changed between plan and approval), and Redis stopped mid-flow. Plus exactly-once under 200
+ * concurrent approvals from two flows on separate Redis connections (two replicas).
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ApprovalFlow, createApprovalFlow } from "../../src/approvals/flow.ts";
+import { createApproverPolicy } from "../../src/approvals/policy.ts";
+import { createRedisStore } from "../../src/store/redis.ts";
+import type { Store } from "../../src/store/store.ts";
+import { TEST_REDIS_URL, deletePrefix, startRedisProxy, uniquePrefix } from "../helpers/redis.ts";
+import { type TestSim, startTestSim } from "../helpers/sim.ts";
+import { NOW, OFFERS, remediationScenario } from "../remediate/fixture.ts";
+import { writesSince } from "../remediate/helpers.ts";
+
+const REQUESTER = "UREQUESTER";
+const APPROVER = "UAPPROVER";
+const APPROVERS = [APPROVER, ...Array.from({ length: 200 }, (_, i) => `UAPP${i}`)];
+
+let sim: TestSim;
+let clock: number;
+const stores: Store[] = [];
+const prefixes: string[] = [];
+
+function flowOn(store: Store): ApprovalFlow {
+  return createApprovalFlow({
+    store,
+    aws: sim.clients,
+    policy: createApproverPolicy({ approvers: APPROVERS, allowSelfApproval: false }),
+    planTtlSeconds: 900,
+    now: () => new Date(clock),
+  });
+}
+function redisStore(prefix: string, url = TEST_REDIS_URL): Store {
+  const store = createRedisStore({ url, keyPrefix: prefix, connectTimeoutMs: 500 });
+  stores.push(store);
+  return store;
+}
+
+let store: Store;
+let flow: ApprovalFlow;
+beforeEach(async () => {
+  clock = Date.parse(NOW);
+  sim = await startTestSim(remediationScenario());
+  const prefix = uniquePrefix("refusals");
+  prefixes.push(prefix);
+  store = redisStore(prefix);
+  flow = flowOn(store);
+});
+afterEach(async () => {
+  await sim.close();
+});
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  for (const p of prefixes) await deletePrefix(p);
+});
+
+describe("refusals leave AWS untouched", () => {
+  const refusals = [
+    {
+      name: "self-approval (two-person rule)",
+      act: (f: ApprovalFlow, id: string) => f.approve(id, REQUESTER),
+      error: { code: "forbidden", message: expect.stringMatching(/cannot also approve/) },
+    },
+    {
+      name: "a user who is not an approver",
+      act: (f: ApprovalFlow, id: string) => f.approve(id, "UMALLORY"),
+      error: { code: "forbidden", message: expect.stringMatching(/not an approver/) },
+    },
+    {
+      name: "an expired plan",
+      act: (f: ApprovalFlow, id: string) => {
+        clock += 901_000;
+        return f.approve(id, APPROVER);
+      },
+      error: { code: "conflict", message: expect.stringMatching(/expired/) },
+    },
+    {
+      name: "a rejected plan",
+      act: async (f: ApprovalFlow, id: string) => {
+        await f.reject(id, APPROVER);
+        return f.approve(id, "UAPP1");
+      },
+      error: { code: "conflict", message: expect.stringMatching(/already rejected by <@UAPPROVER>/) },
+    },
+    {
+      name: "a second approval after the first",
+      act: async (f: ApprovalFlow, id: string) => {
+        await f.approve(id, APPROVER);
+        return f.approve(id, "UAPP1");
+      },
+      error: { code: "conflict", message: expect.stringMatching(/already approved by <@UAPPROVER>/) },
+      writes: 1,
+    },
+  ];
+  it.each(refusals)("$name", async ({ act, error, writes }) => {
+    const plan = await flow.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
+    const mark = sim.world.callLog.length;
+    await expect(act(flow, plan.id)).rejects.toMatchObject(error);
+    expect(writesSince(sim.world.callLog, mark)).toHaveLength(writes ?? 0);
+    const lb = sim.world.loadBalancers[0];
+    expect(lb.Attributes["idle_timeout.timeout_seconds"]).toBe(writes ? "120" : "60");
+  });
+
+  it("drift: the resource changed after planning, so the approval aborts and says so", async () => {
+    const plan = await flow.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
+    sim.world.loadBalancers[0].Attributes["idle_timeout.timeout_seconds"] = "45"; // someone else changed it
+    const mark = sim.world.callLog.length;
+    const result = await flow.approve(plan.id, APPROVER);
+    expect(result.outcome).toBe("drifted");
+    expect(result.message).toMatch(/idle_timeout\.timeout_seconds is now 45, planned from 60/);
+    expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+    expect(sim.world.loadBalancers[0].Attributes["idle_timeout.timeout_seconds"]).toBe("45");
+    const events = (await store.readAudit({ resource: plan.id })).map((e) => e.event);
+    expect(events).toContain("drift-detected");
+    await expect(flow.approve(plan.id, "UAPP1")).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("drift on a security group: the rule appeared meanwhile, nothing is added twice", async () => {
+    const plan = await flow.createPlan(OFFERS.allowAlb(), REQUESTER);
+    sim.world.securityGroups
+      .find((g) => g.GroupId === "sg-app")!
+      .IpPermissions.push({
+        IpProtocol: "tcp",
+        FromPort: 8080,
+        ToPort: 8080,
+        UserIdGroupPairs: [{ GroupId: "sg-alb" }],
+      });
+    const mark = sim.world.callLog.length;
+    expect((await flow.approve(plan.id, APPROVER)).outcome).toBe("drifted");
+    expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+  });
+
+  it("Redis stopped mid-flow: approvals are unavailable and nothing changes AWS", async () => {
+    const proxy = await startRedisProxy();
+    const prefix = uniquePrefix("redis-down");
+    prefixes.push(prefix);
+    const viaProxy = flowOn(redisStore(prefix, proxy.url));
+    const plan = await viaProxy.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
+    await proxy.stop();
+    const mark = sim.world.callLog.length;
+    for (const attempt of [
+      () => viaProxy.approve(plan.id, APPROVER),
+      () => viaProxy.reject(plan.id, APPROVER),
+      () => viaProxy.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER),
+    ])
+      await expect(attempt()).rejects.toMatchObject({
+        code: "store-unavailable",
+        message: expect.stringMatching(/^approvals are unavailable/),
+      });
+    expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+    expect(sim.world.loadBalancers[0].Attributes["idle_timeout.timeout_seconds"]).toBe("60");
+  });
+});
+
+describe("exactly once", () => {
+  it("200 concurrent approvals through two replicas (separate Redis connections): one write call", async () => {
+    const prefix = uniquePrefix("once");
+    prefixes.push(prefix);
+    const replicas = [flowOn(redisStore(prefix)), flowOn(redisStore(prefix))];
+    const plan = await replicas[0].createPlan(OFFERS.allowAlb(), REQUESTER);
+    const mark = sim.world.callLog.length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => replicas[i % 2].approve(plan.id, `UAPP${i}`)),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled");
+    expect(ok).toHaveLength(1);
+    const winner = (ok[0] as PromiseFulfilledResult<{ approvedBy: string; outcome: string }>).value;
+    expect(winner.outcome).toBe("executed");
+    for (const r of results.filter((x) => x.status === "rejected"))
+      expect((r as PromiseRejectedResult).reason.message).toContain(
+        `already approved by <@${winner.approvedBy}>`,
+      );
+    expect(writesSince(sim.world.callLog, mark).map((w) => w.action)).toEqual([
+      "AuthorizeSecurityGroupIngress",
+    ]);
+  });
+});
