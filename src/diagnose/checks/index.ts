@@ -1,17 +1,33 @@
 import type { Check } from "../check.ts";
 import { accessLogsCheck } from "./access-logs.ts";
+import { clientClosedCheck } from "./client-closed.ts";
+import { drainingCheck } from "./draining.ts";
 import { healthCheckSettingsCheck } from "./health-check.ts";
 import { targetHealthCheck } from "./health.ts";
 import { idleTimeoutCheck } from "./idle-timeout.ts";
 import { keepaliveCheck } from "./keepalive.ts";
+import { lambdaCheck } from "./lambda.ts";
+import { malformedCheck } from "./malformed.ts";
+import { networkAclCheck } from "./network-acls.ts";
+import { overloadCheck } from "./overload.ts";
 import { securityGroupCheck } from "./security-groups.ts";
+import { target5xxCheck } from "./target-5xx.ts";
+import { tlsCheck } from "./tls.ts";
 
 /** Every check the engine runs, in no particular order (the engine ranks the findings). */
 export const ALL_CHECKS: readonly Check[] = [
   securityGroupCheck,
+  networkAclCheck,
   keepaliveCheck,
   idleTimeoutCheck,
   targetHealthCheck,
   healthCheckSettingsCheck,
+  drainingCheck,
+  tlsCheck,
+  overloadCheck,
+  target5xxCheck,
+  malformedCheck,
+  lambdaCheck,
+  clientClosedCheck,
   accessLogsCheck,
 ];
