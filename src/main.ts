@@ -9,6 +9,7 @@ import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
 import { isAlbDoctorError } from "./domain/errors.ts";
 import { createDiagnoser } from "./services/diagnose.ts";
+import { createLogScanner } from "./services/log-scanner.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
 import { createLogger } from "./slack/logger.ts";
 import { createStore } from "./store/index.ts";
@@ -29,7 +30,12 @@ export async function startBot(
     credentials: simulatorCredentials(config, env),
   });
   const now = () => new Date();
-  const diagnose = createDiagnoser({ aws, now, defaultWindow: config.DEFAULT_WINDOW });
+  const diagnose = createDiagnoser({
+    aws,
+    now,
+    defaultWindow: config.DEFAULT_WINDOW,
+    scanLogs: createLogScanner(aws, { concurrency: config.LOG_SCAN_CONCURRENCY }),
+  });
   const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
   await slack.start();
   return {
