@@ -1,0 +1,23 @@
+/**
+ * Is this message an alarm about an ALB? The parsers are tried from the most structured to the least:
+ * SNS JSON, CloudWatch e-mail, Amazon Q Developer, then a person's sentence. Anything else is ignored.
+ */
+import type { AlarmNotice, SlackMessageEvent } from "./alarm.ts";
+import { messageLinks, messageText } from "./message-text.ts";
+import { parseAmazonQ } from "./parsers/amazon-q.ts";
+import { parseAlarmEmail } from "./parsers/email.ts";
+import { parsePlainSentence } from "./parsers/plain.ts";
+import { parseSnsJson } from "./parsers/sns-json.ts";
+
+export function recognizeAlarm(message: SlackMessageEvent): AlarmNotice | null {
+  const text = messageText(message);
+  if (!text.trim()) return null;
+  const notice =
+    parseSnsJson(text) ?? parseAlarmEmail(text) ?? parseAmazonQ(text, message) ?? parsePlainSentence(text);
+  if (!notice) return null;
+  if (!notice.link) {
+    const console = messageLinks(message).find((l) => /console\.aws\.amazon\.com\/cloudwatch/.test(l));
+    if (console) notice.link = console;
+  }
+  return notice;
+}
