@@ -5,6 +5,7 @@ import type { ServiceHandler } from "../contract.ts";
 import { cloudwatchHandler } from "./cloudwatch.ts";
 import { ec2Handler } from "./ec2.ts";
 import { elbv2Handler } from "./elbv2.ts";
+import { s3Handler } from "./s3.ts";
 import { stsHandler } from "./sts.ts";
 
 export const serviceHandlers: ServiceHandler[] = [
@@ -12,5 +13,6 @@ export const serviceHandlers: ServiceHandler[] = [
   stsHandler,
   ec2Handler,
   cloudwatchHandler,
+  s3Handler,
   // one line per service
 ];
