@@ -11,6 +11,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
+import { hasAwsCli, runAws } from "./aws-cli.ts";
 
 /** A VPC with two subnets, a custom ACL, three groups, a dozen instances and an ip-target ENI. */
 const scenario = {
@@ -512,5 +513,64 @@ describe("EC2 network", () => {
     expect(calls.some((c) => c.action === "AuthorizeSecurityGroupIngress" && c.status === 200)).toBe(true);
     const failed = calls.find((c) => c.errorCode === "InvalidGroup.NotFound");
     expect(failed?.status).toBe(400);
+  });
+});
+
+describe.skipIf(!hasAwsCli)("the AWS CLI against the simulator (playbook step 4)", () => {
+  it("describe-security-groups with --query, as the playbook types it", async () => {
+    const r = await runAws(sim.endpoint, [
+      "ec2",
+      "describe-security-groups",
+      "--group-ids",
+      "sg-app",
+      "--query",
+      "SecurityGroups[0].IpPermissions[*].[FromPort,ToPort,IpProtocol,UserIdGroupPairs[*].GroupId,IpRanges[*].CidrIp]",
+    ]);
+    expect(r.stderr).toBe("");
+    const rows = JSON.parse(r.stdout) as unknown[][];
+    expect(rows).toContainEqual([8080, 8080, "tcp", ["sg-alb"], []]);
+    expect(rows).toContainEqual([22, 22, "tcp", [], ["10.0.0.0/16"]]);
+  });
+
+  it("authorize-security-group-ingress --protocol tcp --port --source-group, then Duplicate on the second try", async () => {
+    const args = [
+      "ec2",
+      "authorize-security-group-ingress",
+      "--group-id",
+      "sg-app",
+      "--protocol",
+      "tcp",
+      "--port",
+      "8443",
+      "--source-group",
+      "sg-alb",
+    ];
+    const first = await runAws(sim.endpoint, args);
+    expect(first.stderr).toBe("");
+    expect(JSON.parse(first.stdout).Return).toBe(true);
+    const after = await ec2().send(new DescribeSecurityGroupsCommand({ GroupIds: ["sg-app"] }));
+    expect(after.SecurityGroups![0].IpPermissions).toContainEqual(
+      expect.objectContaining({
+        FromPort: 8443,
+        ToPort: 8443,
+        UserIdGroupPairs: [expect.objectContaining({ GroupId: "sg-alb" })],
+      }),
+    );
+    const second = await runAws(sim.endpoint, args);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain("InvalidPermission.Duplicate");
+  });
+
+  it("describe-instances with a filter and --query", async () => {
+    const r = await runAws(sim.endpoint, [
+      "ec2",
+      "describe-instances",
+      "--filters",
+      "Name=private-ip-address,Values=10.0.2.103",
+      "--query",
+      "Reservations[].Instances[].[InstanceId,State.Name,SubnetId]",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual([["i-0a03", "running", "subnet-b"]]);
   });
 });
