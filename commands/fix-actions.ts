@@ -7,8 +7,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { approvalFlowFor } from "../src/approvals/for-app.ts";
 import { ACTION } from "../src/slack/action-ids.ts";
-import { renderError } from "../src/slack/blocks/errors.ts";
-import { renderOutcome, renderPlan, renderRejected } from "../src/slack/blocks/plan.ts";
+import { renderOutcome, renderPlan, renderRefusal, renderRejected } from "../src/slack/blocks/plan.ts";
 import type { AppDeps } from "../src/slack/deps.ts";
 import type { SlackMessage } from "../src/slack/message.ts";
 import { createResponder, errorSummary } from "../src/slack/respond.ts";
@@ -48,7 +47,7 @@ export function register(app: App, deps: AppDeps): void {
           { response_url: click.responseUrl, channel_id: click.channel, user_id: click.user },
           { client, logger },
         );
-        await respond({ ...renderError(e, what), replace_original: false }).catch((e2: unknown) =>
+        await respond({ ...renderRefusal(e, what), replace_original: false }).catch((e2: unknown) =>
           logger.error({ err: errorSummary(e2) }, "could not tell the user why"),
         );
       });

@@ -2,7 +2,7 @@ import { approvalFlowFor } from "../../src/approvals/for-app.ts";
 import { PLAN_ID } from "../../src/approvals/flow.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import { renderError } from "../../src/slack/blocks/errors.ts";
-import { renderOutcome } from "../../src/slack/blocks/plan.ts";
+import { renderOutcome, renderRefusal } from "../../src/slack/blocks/plan.ts";
 import { ephemeral } from "../../src/slack/message.ts";
 import type { Subcommand } from "../../src/slack/subcommand.ts";
 
@@ -48,7 +48,13 @@ export const fix: Subcommand = {
       return; // answered in the ack
     }
     const flow = approvalFlowFor(deps, client);
-    const result = await flow.approve(parsed.planId, command.user_id, { overrides: parsed.overrides });
+    let result;
+    try {
+      result = await flow.approve(parsed.planId, command.user_id, { overrides: parsed.overrides });
+    } catch (e) {
+      await respond(renderRefusal(e, "approving the plan"));
+      return;
+    }
     await respond({ response_type: "in_channel", ...renderOutcome(result) });
   },
 };

@@ -6,7 +6,8 @@
 import type { ApprovalOutcome } from "../../approvals/flow.ts";
 import { type Plan, type Risk, blockingRisks, changedKeys } from "../../remediate/plan.ts";
 import { ACTION } from "../action-ids.ts";
-import type { Block, SlackMessage } from "../message.ts";
+import type { Block, ReplyMessage, SlackMessage } from "../message.ts";
+import { renderError } from "./errors.ts";
 import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
 
 const RISK_ICON: Record<Risk["level"], string> = {
@@ -226,4 +227,20 @@ function confirm(title: string, text: string, yes: string) {
 
 function section(text: string): Block {
   return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
+}
+
+/**
+ * A refusal from the approval flow (not an approver, already approved by <@U>, expired, unavailable...), as
+ * an ephemeral message. Like renderError, but user and user-group mentions stay mentions.
+ */
+export function renderRefusal(error: unknown, what: string): ReplyMessage {
+  const message = renderError(error, what);
+  const restore = (s: string) => s.replace(/&lt;(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+)&gt;/g, "<$1>");
+  return {
+    ...message,
+    text: restore(message.text),
+    blocks: message.blocks?.map((b) =>
+      b.type === "section" && b.text ? { ...b, text: { ...b.text, text: restore(b.text.text) } } : b,
+    ),
+  };
 }
