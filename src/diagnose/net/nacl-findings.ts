@@ -37,18 +37,26 @@ export interface NaclBlock {
 /** Rule numbers promised to commands so far, per ACL and direction, so two commands never collide. */
 export type RuleNumberPool = Map<string, Set<number>>;
 
-function legText(b: NaclBlock, targets: string): string {
-  const { alb, port } = b;
-  const purpose = b.trafficPort ? "" : " (the health-check port)";
-  switch (b.leg.name) {
+/** One evidence line for blocks that share a leg and a deciding entry: subnets, targets and ports listed. */
+function legText(group: NaclBlock[]): string {
+  const targets = listOf(
+    group.map((b) => b.path.target.id),
+    4,
+  );
+  const albs = listOf(group.map((b) => `${b.alb.id} (${b.alb.cidr})`));
+  const ports = [
+    ...new Set(group.map((b) => (b.trafficPort ? `${b.port}` : `${b.port} (the health-check port)`))),
+  ].join(", ");
+  const ephemeral = formatPorts(EPHEMERAL_PORTS);
+  switch (group[0].leg.name) {
     case "alb-out":
-      return `requests from the ALB nodes to ${targets} on tcp ${port}${purpose}`;
+      return `requests from the ALB nodes to ${targets} on tcp ${ports}`;
     case "target-in":
-      return `requests from the ALB nodes in ${alb.id} (${alb.cidr}) to ${targets} on tcp ${port}${purpose}`;
+      return `requests from the ALB nodes in ${albs} to ${targets} on tcp ${ports}`;
     case "target-out":
-      return `replies from ${targets} (tcp ${port}${purpose}) to the ALB nodes in ${alb.id} (${alb.cidr}) on the ephemeral ports ${formatPorts(EPHEMERAL_PORTS)}`;
+      return `replies from ${targets} (tcp ${ports}) to the ALB nodes in ${albs} on the ephemeral ports ${ephemeral}`;
     case "alb-in":
-      return `replies from ${targets} (tcp ${port}${purpose}) to the ALB nodes' ephemeral ports ${formatPorts(EPHEMERAL_PORTS)}`;
+      return `replies from ${targets} (tcp ${ports}) to the ALB nodes' ephemeral ports ${ephemeral}`;
   }
 }
 
@@ -69,8 +77,11 @@ function deniedText(b: NaclBlock): string {
     if (!whole || !one || one.first !== whole.first || one.last !== whole.last) {
       scope.push(`addresses ${addrs.join(", ")} of ${leg.peer}`);
     }
+    const where = scope.length ? ` for ${scope.join(", ")}` : "";
     parts.push(
-      `${describeEntry(entry, leg.egress)} decides first${scope.length ? ` for ${scope.join(", ")}` : ""}`,
+      entry
+        ? `${describeEntry(entry, leg.egress)} decides first${where}`
+        : `no rule matches${where}, so the implicit * deny drops it`,
     );
   }
   return parts.join("; ");
@@ -106,15 +117,12 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   const partial = blocks.every((b) => b.verdict.result === "partial");
   const subnets = [...new Set(blocks.map((b) => b.leg.subnetId))];
   const evidence: Evidence[] = [];
-  const lines = groupBy(blocks, (b) => [b.leg.name, b.leg.subnetId, b.alb.id, b.port].join("|"));
+  const lines = groupBy(blocks, (b) => `${b.leg.name}|${deniedText(b)}`);
   for (const group of [...lines.values()].slice(0, 6)) {
-    const targets = listOf(
-      group.map((b) => b.path.target.id),
-      4,
-    );
+    const on = listOf(group.map((b) => b.leg.subnetId));
     evidence.push({
       source: "network-acls",
-      detail: `${acl.id} (${egress ? "egress" : "ingress"}, on ${group[0].leg.subnetId}) drops ${legText(group[0], targets)}: ${deniedText(group[0])}`,
+      detail: `${acl.id} (${egress ? "egress" : "ingress"}, on ${on}) drops ${legText(group)}: ${deniedText(group[0])}`,
     });
   }
   if (lines.size > 6)

@@ -49,7 +49,7 @@ describe("network-acls check", () => {
     const [f] = fs;
     expect(f.title).toMatch(/acl-edge.*return traffic/);
     expect(text(f)).toMatch(
-      /acl-edge \(ingress, on subnet-pub-a\) drops replies from i-0a1, i-0a2 \(tcp 8080\) to the ALB nodes' ephemeral ports 1024-65535/,
+      /acl-edge \(ingress, on subnet-pub-a, subnet-pub-b\) drops replies from i-0a1, i-0a2 \(tcp 8080\) to the ALB nodes' ephemeral ports 1024-65535/,
     );
     expect(text(f)).toMatch(/rule \* deny all traffic from 0\.0\.0\.0\/0 decides first/);
     expect(text(f)).toMatch(/Target\.Timeout/);
@@ -120,7 +120,7 @@ describe("network-acls check", () => {
     );
     expect(blocked).toHaveLength(1);
     expect(text(blocked[0])).toMatch(
-      /\(egress, on subnet-pub-a\) drops requests from the ALB nodes to i-0a1, i-0a2 on tcp 8080/,
+      /\(egress, on subnet-pub-a, subnet-pub-b\) drops requests from the ALB nodes to i-0a1, i-0a2 on tcp 8080: no rule matches, so the implicit \* deny drops it/,
     );
     expect(commands(blocked[0]).every((c) => c.includes("--egress"))).toBe(true);
   });
