@@ -3,12 +3,14 @@
  * starts against a fake Slack, answers /healthz, and stops cleanly on SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { ConfigSchema, loadConfig } from "../../src/config.ts";
+import { parse as parseYaml } from "yaml";
 import { Work } from "../../src/slack/work.ts";
+import { REQUIRED_SCOPES } from "../../src/slack/blocks/status.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/slack-harness.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -29,6 +31,27 @@ describe("configuration", () => {
     [{ ...GOOD, LOG_LEVEL: "loud" }, "LOG_LEVEL"],
   ])("names the bad variable (%#)", (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration:[\\s\\S]*\\b${name}: `));
+  });
+
+  it("documents every variable in .env.example, and .env.example itself is valid", () => {
+    const text = readFileSync(join(ROOT, ".env.example"), "utf8");
+    const documented = [...text.matchAll(/^([A-Z_]+)=(.*)$/gm)];
+    expect(documented.map((m) => m[1]).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
+    expect(() => loadConfig(Object.fromEntries(documented.map((m) => [m[1], m[2]])))).not.toThrow();
+  });
+
+  it("has a Slack manifest for the /alb command, buttons and message events, all on /slack/events", () => {
+    const m = parseYaml(readFileSync(join(ROOT, "manifest.yml"), "utf8"));
+    expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(["/alb"]);
+    expect(m.settings.interactivity.is_enabled).toBe(true);
+    expect(m.settings.event_subscriptions.bot_events).toEqual(["message.channels", "message.groups"]);
+    expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(REQUIRED_SCOPES));
+    for (const url of [
+      m.features.slash_commands[0].url,
+      m.settings.interactivity.request_url,
+      m.settings.event_subscriptions.request_url,
+    ])
+      expect(new URL(url).pathname).toBe("/slack/events");
   });
 
   it("accepts Socket Mode without a signing secret", () => {
