@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { isAlbDoctorError } from "../domain/errors.ts";
 import type { CliIo } from "./io.ts";
 import { processIo } from "./io.ts";
+import { register as registerAudit } from "./audit.ts";
 import { register as registerCheck } from "./check.ts";
 import { register as registerLogs } from "./logs.ts";
 import { register as registerSim } from "./sim.ts";
@@ -18,6 +19,7 @@ const registrars: Registrar[] = [
   // subcommands add themselves here, one line each
   registerLogs,
   registerSim,
+  registerAudit,
 ];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
