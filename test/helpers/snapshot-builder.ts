@@ -479,15 +479,23 @@ export const accessLogs =
     else s.accessLogs = { ...(s.accessLogs ?? cleanLogSummary()), ...patch };
   };
 
-/** Add error classes to the access-log summary (also counted in byStatus by their ELB code). */
+/** Add error classes to the access-log summary (also in byStatus by ELB code, and under the target group). */
 export const logClasses =
-  (classes: ClassCounts): Mutator =>
+  (classes: ClassCounts, tgArn: string | null = IDS.tgArn): Mutator =>
   (s) => {
     const logs = s.accessLogs ?? cleanLogSummary();
-    for (const [cls, n] of Object.entries(classes)) {
-      logs.byClass[cls as keyof ClassCounts] = (logs.byClass[cls as keyof ClassCounts] ?? 0) + (n ?? 0);
+    // A real summary counts each line LB-wide and under its target group (null: no group was chosen).
+    const bucket =
+      tgArn === null ? undefined : (logs.byTargetGroup[tgArn] ??= { requests: 0, errors: {}, classes: {} });
+    for (const [key, n = 0] of Object.entries(classes)) {
+      const cls = key as keyof ClassCounts;
+      logs.byClass[cls] = (logs.byClass[cls] ?? 0) + n;
       const code = /^elb-(\d{3})/.exec(cls)?.[1];
-      if (code) logs.byStatus[code] = (logs.byStatus[code] ?? 0) + (n ?? 0);
+      if (code) logs.byStatus[code] = (logs.byStatus[code] ?? 0) + n;
+      if (bucket) {
+        bucket.classes[cls] = (bucket.classes[cls] ?? 0) + n;
+        if (code) bucket.errors[code] = (bucket.errors[code] ?? 0) + n;
+      }
     }
     s.accessLogs = logs;
   };

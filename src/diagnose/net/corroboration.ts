@@ -74,8 +74,11 @@ export function corroborate(
       boost += 0.05;
     }
     const logs = s.accessLogs;
-    const perTg = logs?.byTargetGroup[tg.arn]?.classes["elb-504-connect-timeout"];
-    const connectTimeouts = perTg ?? logs?.byClass["elb-504-connect-timeout"] ?? 0;
+    // Per target group when the summary has the group; LB-wide only when it has no per-group breakdown.
+    const perTg = logs?.byTargetGroup[tg.arn];
+    const connectTimeouts = perTg
+      ? (perTg.classes["elb-504-connect-timeout"] ?? 0)
+      : (logs?.byClass["elb-504-connect-timeout"] ?? 0);
     if (connectTimeouts > 0) {
       evidence.push({
         source: "access-logs",
