@@ -170,7 +170,13 @@ describe.skipIf(!hasMoto)("differential: simulator vs moto_server", () => {
   afterAll(async () => {
     m?.destroy();
     await sim?.close();
-    moto?.kill("SIGTERM");
+    if (moto && moto.exitCode === null) {
+      const exited = new Promise((r) => moto.once("exit", r));
+      moto.kill("SIGTERM");
+      const timer = setTimeout(() => moto.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
   });
 
   /** Every field moto answers is in the simulator's answer too (minus moto's own extras). */
