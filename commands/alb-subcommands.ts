@@ -4,6 +4,7 @@ import { fix } from "./alb/fix.ts";
 import { help } from "./alb/help.ts";
 import { history } from "./alb/history.ts";
 import { status } from "./alb/status.ts";
+import { unwatch, watch } from "./alb/watch.ts";
 
 /**
  * The `/alb` subcommands, in the order help lists them. Each surface adds one line.
@@ -12,6 +13,8 @@ import { status } from "./alb/status.ts";
 export const albSubcommands: Subcommand[] = [
   check,
   status,
+  watch,
+  unwatch,
   fix,
   history,
   help,

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../src/slack/deps.ts";
 import { register as registerAlb } from "./alb.ts";
+import { register as registerTriage } from "./triage-messages.ts";
 import { register as registerFixActions } from "./fix-actions.ts";
 
 /**
@@ -11,6 +12,7 @@ type Registrar = (app: App, deps: AppDeps) => void;
 
 const registrars: Registrar[] = [
   registerAlb,
+  registerTriage,
   registerFixActions,
   // surfaces add themselves here, one line each
 ];
