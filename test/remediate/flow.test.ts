@@ -13,12 +13,6 @@ import { type TestSim, startTestSim } from "../helpers/sim.ts";
 import { NOW, OFFERS, remediationScenario } from "./fixture.ts";
 import { attr, describeAll, writesSince } from "./helpers.ts";
 
-import { serviceHandlers } from "../../src/sim/services/index.ts";
-
-// S3 (GetBucketPolicy) is served by the simulator once its S3 handler is registered; until then the
-// access-log cases cannot run against it.
-const simServesS3 = serviceHandlers.some((h) => h.service === "s3");
-
 const REQUESTER = "UREQUESTER";
 const APPROVER = "UAPPROVER";
 
@@ -85,7 +79,6 @@ const FIXES = [
   },
   {
     name: "enable-access-logs (to a bucket whose policy allows delivery)",
-    needsS3: true,
     offer: () => OFFERS.enableAccessLogs("logs-ok"),
     write: "ModifyLoadBalancerAttributes",
     changed: (d: Described) =>

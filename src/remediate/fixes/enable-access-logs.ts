@@ -56,7 +56,7 @@ export const enableAccessLogs = defineFix({
       "access_logs.s3.bucket": bucket,
       "access_logs.s3.prefix": prefix,
     };
-    const [, , region, accountId] = arn.split(":");
+    const [, , , region, accountId] = arn.split(":");
     const calls = callsFor({ resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} }, before, after);
     const risks = calls.length
       ? [await bucketPolicyRisk(ctx.clients, { bucket, prefix, accountId, region })]
