@@ -88,50 +88,47 @@ const FIXES = [
 ];
 
 describe.each(FIXES)("$name", (fix) => {
-  it.skipIf("needsS3" in fix && !simServesS3)(
-    "plans from AWS, runs exactly one write on approval, verifies, and undo restores the exact state",
-    async () => {
-      const initial = await describeAll(sim.clients);
-      expect(fix.changed(initial)).toBe(false);
+  it("plans from AWS, runs exactly one write on approval, verifies, and undo restores the exact state", async () => {
+    const initial = await describeAll(sim.clients);
+    expect(fix.changed(initial)).toBe(false);
 
-      const plan = await flow.createPlan(fix.offer(), REQUESTER);
-      expect(plan.noop).toBe(false);
-      expect(plan.risks.filter((r) => r.level === "block")).toEqual([]);
-      expect(plan.calls.map((c) => c.action)).toEqual([fix.write]);
+    const plan = await flow.createPlan(fix.offer(), REQUESTER);
+    expect(plan.noop).toBe(false);
+    expect(plan.risks.filter((r) => r.level === "block")).toEqual([]);
+    expect(plan.calls.map((c) => c.action)).toEqual([fix.write]);
 
-      const mark = sim.world.callLog.length;
-      const result = await flow.approve(plan.id, APPROVER);
-      expect(result.outcome).toBe("executed");
-      expect(result.verification?.ok).toBe(true);
-      const writes = writesSince(sim.world.callLog, mark);
-      expect(writes.map((w) => w.action)).toEqual([fix.write]);
-      expect(result.requestIds).toEqual([writes[0].requestId]);
-      expect(fix.changed(await describeAll(sim.clients))).toBe(true);
+    const mark = sim.world.callLog.length;
+    const result = await flow.approve(plan.id, APPROVER);
+    expect(result.outcome).toBe("executed");
+    expect(result.verification?.ok).toBe(true);
+    const writes = writesSince(sim.world.callLog, mark);
+    expect(writes.map((w) => w.action)).toEqual([fix.write]);
+    expect(result.requestIds).toEqual([writes[0].requestId]);
+    expect(fix.changed(await describeAll(sim.clients))).toBe(true);
 
-      const trail = await store.readAudit({ resource: plan.id });
-      expect(trail.map((e) => e.event)).toEqual(["verified", "executed", "approved", "plan-created"]);
-      expect(trail[1]).toMatchObject({
-        actor: APPROVER,
-        awsRequestId: writes[0].requestId,
-        before: plan.before,
-        after: plan.after,
-      });
+    const trail = await store.readAudit({ resource: plan.id });
+    expect(trail.map((e) => e.event)).toEqual(["verified", "executed", "approved", "plan-created"]);
+    expect(trail[1]).toMatchObject({
+      actor: APPROVER,
+      awsRequestId: writes[0].requestId,
+      before: plan.before,
+      after: plan.after,
+    });
 
-      // Undo: requested by anyone, approved by an approver, exactly the inverse call.
-      const undo = await flow.undo(plan.id, REQUESTER);
-      expect(undo.undoOf).toBe(plan.id);
-      expect(undo.before).toEqual(plan.after);
-      expect(undo.after).toEqual(plan.before);
-      const undoMark = sim.world.callLog.length;
-      const undone = await flow.approve(undo.id, APPROVER);
-      expect(undone.outcome).toBe("executed");
-      expect(writesSince(sim.world.callLog, undoMark).map((w) => w.action)).toEqual([
-        fix.undoWrite ?? fix.write,
-      ]);
-      expect(await describeAll(sim.clients)).toEqual(initial);
-      expect((await flow.getPlan(plan.id)).state).toBe("undone");
-    },
-  );
+    // Undo: requested by anyone, approved by an approver, exactly the inverse call.
+    const undo = await flow.undo(plan.id, REQUESTER);
+    expect(undo.undoOf).toBe(plan.id);
+    expect(undo.before).toEqual(plan.after);
+    expect(undo.after).toEqual(plan.before);
+    const undoMark = sim.world.callLog.length;
+    const undone = await flow.approve(undo.id, APPROVER);
+    expect(undone.outcome).toBe("executed");
+    expect(writesSince(sim.world.callLog, undoMark).map((w) => w.action)).toEqual([
+      fix.undoWrite ?? fix.write,
+    ]);
+    expect(await describeAll(sim.clients)).toEqual(initial);
+    expect((await flow.getPlan(plan.id)).state).toBe("undone");
+  });
 });
 
 describe("no-op and blocking risk checks", () => {
@@ -172,20 +169,17 @@ describe("no-op and blocking risk checks", () => {
     expect(approved?.detail).toContain("lower-idle-timeout");
   });
 
-  it.skipIf(!simServesS3)(
-    "access logs to a bucket whose policy does not allow ELB delivery are blocked, not overridable",
-    async () => {
-      const plan = await flow.createPlan(OFFERS.enableAccessLogs("logs-closed"), REQUESTER);
-      expect(plan.risks.find((r) => r.id === "bucket-policy")).toMatchObject({
-        level: "block",
-        overridable: false,
-      });
-      const mark = sim.world.callLog.length;
-      await expect(flow.approve(plan.id, APPROVER, { overrides: ["bucket-policy"] })).rejects.toMatchObject({
-        code: "conflict",
-      });
-      expect(writesSince(sim.world.callLog, mark)).toEqual([]);
-      expect(sim.world.callLog.some((c) => c.action === "GetBucketPolicy")).toBe(true);
-    },
-  );
+  it("access logs to a bucket whose policy does not allow ELB delivery are blocked, not overridable", async () => {
+    const plan = await flow.createPlan(OFFERS.enableAccessLogs("logs-closed"), REQUESTER);
+    expect(plan.risks.find((r) => r.id === "bucket-policy")).toMatchObject({
+      level: "block",
+      overridable: false,
+    });
+    const mark = sim.world.callLog.length;
+    await expect(flow.approve(plan.id, APPROVER, { overrides: ["bucket-policy"] })).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+    expect(sim.world.callLog.some((c) => c.action === "GetBucketPolicy")).toBe(true);
+  });
 });
