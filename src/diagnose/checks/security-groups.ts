@@ -8,7 +8,12 @@ import type { Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { Check } from "../check.ts";
 import { groupBy, targetPaths, type TargetPath } from "../net/paths.ts";
-import { evaluateSecurityGroups, type SgPeer, type SgVerdict } from "../net/security-group-eval.ts";
+import {
+  evaluateSecurityGroups,
+  rulesForTraffic,
+  type SgPeer,
+  type SgVerdict,
+} from "../net/security-group-eval.ts";
 import { egressFinding, ingressFinding, type EgressBlock, type IngressBlock } from "../net/sg-findings.ts";
 
 function partFailed(s: Snapshot, id: string): boolean {
@@ -23,14 +28,10 @@ function albPeer(s: Snapshot, p: TargetPath): SgPeer {
   };
 }
 
-/** Some rule of these groups allows the port from any CIDR (it might cover an ALB subnet we cannot see). */
+/** Some rule of these groups admits the port from a CIDR (it might cover an ALB subnet we cannot see). */
 function cidrRuleOnPort(s: Snapshot, groupIds: string[], port: number): boolean {
-  return groupIds.some((id) =>
-    (s.securityGroups[id]?.ingress ?? []).some(
-      (r) =>
-        r.ipv4Ranges.length + r.ipv6Ranges.length > 0 &&
-        (r.protocol === "-1" || ((r.fromPort ?? 0) <= port && port <= (r.toPort ?? 65535))),
-    ),
+  return rulesForTraffic(s.securityGroups, groupIds, "ingress", "tcp", port).some(
+    (r) => r.ipv4Ranges.length + r.ipv6Ranges.length > 0,
   );
 }
 
@@ -65,7 +66,12 @@ function egressVerdict(s: Snapshot, p: TargetPath, port: number): SgVerdict | nu
     peer,
   });
   if (v.admitted) return v;
-  return v.missingGroups.length > 0 ? null : v;
+  if (v.missingGroups.length > 0) return null;
+  // Without the target's host we do not know its groups: a group-referencing egress rule might admit it.
+  const groupRule = rulesForTraffic(s.securityGroups, albGroups, "egress", "tcp", port).some(
+    (r) => r.groupIds.length,
+  );
+  return !p.host && groupRule ? null : v;
 }
 
 function run(s: Snapshot): Finding[] {

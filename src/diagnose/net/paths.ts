@@ -71,7 +71,9 @@ export function targetPaths(s: Snapshot): TargetPath[] {
       const parsed = ip ? parseIp(ip) : null;
       const family: IpFamily | undefined = parsed?.family;
       const subnet = subnetOf(s, host, ip);
-      const az = target.availabilityZone ?? subnet?.availabilityZone;
+      // "all" is what AWS reports for ip targets outside the VPC: no zone to match.
+      const targetAz = target.availabilityZone === "all" ? undefined : target.availabilityZone;
+      const az = targetAz ?? subnet?.availabilityZone;
       const albSubnets: AlbSubnet[] = [];
       const unknownAlbSubnets: string[] = [];
       for (const id of s.loadBalancer.subnetIds) {

@@ -165,3 +165,20 @@ export function describeRule(p: IpPermission, dir: Direction): string {
   const peers = [...p.groupIds, ...p.ipv4Ranges, ...p.ipv6Ranges, ...p.prefixListIds];
   return `${describeProtoPorts(p)} ${dir === "ingress" ? "from" : "to"} ${peers.join(", ") || "nothing"}`;
 }
+
+/** The rules of these groups that match protocol and port, whatever their peers. */
+export function rulesForTraffic(
+  groups: Record<string, SecurityGroup>,
+  groupIds: string[],
+  direction: Direction,
+  protocol: TrafficProtocol,
+  port: number,
+): IpPermission[] {
+  return groupIds.flatMap((id) => {
+    const sg = groups[id];
+    if (!sg) return [];
+    return (direction === "ingress" ? sg.ingress : sg.egress).filter((p) =>
+      matchesTraffic(p, protocol, port),
+    );
+  });
+}

@@ -151,7 +151,8 @@ export function ingressFinding(s: Snapshot, blocks: IngressBlock[]): Finding {
   return {
     id: kind,
     severity: "critical",
-    confidence: clampConfidence((partial ? 0.6 : 0.75) + corr.boost),
+    // A prefix-list rule on the port may admit the ALB after all: we could not see its entries.
+    confidence: clampConfidence((partial ? 0.6 : 0.75) + corr.boost - (verdict.notes.length ? 0.2 : 0)),
     title,
     evidence,
     resources: [...sgs, tg.arn, ...targetResources(paths)],

@@ -173,6 +173,33 @@ describe("security-groups check", () => {
     expect(run(hostSecurityGroups(["sg-unknown"]))).toEqual([]);
   });
 
+  it("does not guess the ALB's egress when an ip target's host (and so its groups) is unknown", () => {
+    const noHosts = edit((s) => (s.targetHosts = {}));
+    expect(run(ipTargets(), noHosts, setEgress(IDS.albSg, [tcp(8080, { groups: [IDS.appSg] })]))).toEqual([]);
+    const fs = run(ipTargets(), noHosts, setEgress(IDS.albSg, [tcp(443, { cidrs: ["0.0.0.0/0"] })]));
+    expect(ids(fs)).toEqual(["alb-sg-egress-blocked"]);
+    expect(fs[0].fixes[0].snippets?.[0].code).toContain(
+      "IpRanges=[{CidrIp=10.0.11.0/24},{CidrIp=10.0.12.0/24}]",
+    );
+  });
+
+  it("lowers confidence and says so when a prefix list might admit the ALB", () => {
+    const plain = run(wrongPort, allTargetsUnhealthy())[0];
+    const withPl = run(
+      setIngress(IDS.appSg, [tcp(443, { groups: [IDS.albSg] }), tcp(8080, { prefixLists: ["pl-0a1b2c"] })]),
+      allTargetsUnhealthy(),
+    )[0];
+    expect(withPl.id).toBe("sg-blocks-alb-to-target");
+    expect(text(withPl)).toMatch(/prefix list pl-0a1b2c/);
+    expect(withPl.confidence).toBeLessThan(plain.confidence);
+  });
+
+  it("does not judge CIDR rules against ALB subnets it cannot see", () => {
+    const lostSubnet = edit((s) => delete s.subnets["subnet-pub-b"]);
+    expect(run(lostSubnet, setIngress(IDS.appSg, [tcp(8080, { cidrs: ["10.0.1.0/24"] })]))).toEqual([]);
+    expect(ids(run(lostSubnet, wrongPort))).toEqual(["sg-blocks-alb-to-target"]);
+  });
+
   it("skips lambda target groups", () => {
     expect(
       run(
