@@ -91,9 +91,17 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Far above any request the project sends; a bigger body is refused instead of buffered. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -123,13 +131,19 @@ async function serve(
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
   }
+  const body = await readBody(req);
+  if (!body) {
+    res.writeHead(413, { "content-type": "text/plain", connection: "close" });
+    res.end(`request body over ${MAX_BODY_BYTES} bytes\n`);
+    return;
+  }
   const simReq: SimRequest = {
     method: req.method ?? "GET",
     path: url.pathname,
     rawPath: (req.url ?? "/").split("?")[0],
     query: url.searchParams,
     headers,
-    body: await readBody(req),
+    body,
   };
   const service = serviceOf(simReq);
   simReq.requestId = newRequestId(service);
