@@ -19,6 +19,7 @@ export const CAUSES_OF: Partial<Record<DiagnosisId, DiagnosisId[]>> = {
     "health-check-misconfigured",
     "target-tls-failure",
     "targets-overloaded",
+    "health-check-too-slow",
   ],
   "targets-unhealthy": [
     "sg-blocks-alb-to-target",
@@ -28,6 +29,7 @@ export const CAUSES_OF: Partial<Record<DiagnosisId, DiagnosisId[]>> = {
     "health-check-misconfigured",
     "target-tls-failure",
     "targets-overloaded",
+    "health-check-too-slow",
   ],
 };
 

@@ -118,6 +118,20 @@ describe("deregistration-draining", () => {
     ).toEqual([]);
   });
 
+  it("does not blame a deploy when the draining target only took its share of errors spread over the hour", () => {
+    expect(
+      run(
+        targetHealth("i-0a2", "draining", "Target.DeregistrationInProgress"),
+        logClasses({ "elb-502-target-closed": 31 }),
+        logTargets({
+          "10.0.11.10:8080": { requests: 30_000, classes: { "elb-502-target-closed": 23 } },
+          [B]: { requests: 10_000, classes: { "elb-502-target-closed": 8 } },
+        }),
+        logMinutes((i) => ({ requests: 1200, classes: i % 2 ? { "elb-502-target-closed": 1 } : {} })),
+      ),
+    ).toEqual([]);
+  });
+
   it("does not fire for a draining target that took no errors", () => {
     expect(
       run(

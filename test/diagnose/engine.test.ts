@@ -97,6 +97,17 @@ describe("rankFindings", () => {
     expect(ranked[1].evidence.at(-1)!.detail).toMatch(/^see health-check-misconfigured/);
   });
 
+  it("a slow health check explains targets that turned unhealthy after taking errors", () => {
+    const ranked = rankFindings([
+      finding({ id: "targets-unhealthy", confidence: 0.95, resources: [IDS.tgArn, "i-0a2"] }),
+      finding({ id: "health-check-too-slow", confidence: 0.8, resources: [IDS.tgArn] }),
+    ]);
+    expect(ranked.map((f) => [f.id, f.causedBy])).toEqual([
+      ["health-check-too-slow", undefined],
+      ["targets-unhealthy", "health-check-too-slow"],
+    ]);
+  });
+
   it("does not link a symptom to a cause about other resources", () => {
     const ranked = rankFindings([
       finding({ id: "targets-unhealthy", resources: ["tg-a", "i-1"] }),

@@ -11,7 +11,7 @@ import {
   metric,
   type Mutator,
 } from "../helpers/snapshot-builder.ts";
-import { allMinutes, logPaths, logTargets, spreadOver } from "./fixtures/logs.ts";
+import { allMinutes, logMinutes, logPaths, logTargets, spreadOver } from "./fixtures/logs.ts";
 
 const https = edit((s) => {
   s.targetGroups[0].protocol = "HTTPS";
@@ -92,10 +92,27 @@ describe("targets-overloaded", () => {
     expect(f.id).toBe("targets-overloaded");
     expect(f.confidence).toBeGreaterThanOrEqual(0.8);
     const text = f.evidence.map((e) => e.detail).join("\n");
-    expect(text).toMatch(/correlation with RequestCount 0\.\d\d/);
+    expect(text).toMatch(
+      /^TargetConnectionErrorCount \d+ rising with load: correlation with the request rate 0\.\d\d/,
+    );
     expect(text).toContain("TargetResponseTime rises with RequestCount");
     expect(text).toContain("25 ELB 504s");
     expect(text).toContain("errors spread over 3 paths");
+  });
+
+  it("without the metric, connect-timeout 504s in the logs that rise with load", () => {
+    const [f] = run(
+      logClasses({ "elb-504-connect-timeout": 300 }),
+      logMinutes((i) => ({
+        requests: load[i],
+        classes: load[i] > 2000 ? { "elb-504-connect-timeout": Math.round((load[i] - 2000) / 40) } : {},
+      })),
+    );
+    expect(f.id).toBe("targets-overloaded");
+    expect(f.evidence[0]).toMatchObject({
+      source: "access-logs",
+      detail: expect.stringMatching(/^300 connect-timeout 504s rising with load/),
+    });
   });
 
   it("does not fire when connection errors are flat at every load (a network block, not load)", () => {

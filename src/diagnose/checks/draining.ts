@@ -41,6 +41,12 @@ function elbErrors(errors: Record<string, number>, classes: Partial<Record<strin
   return Object.keys(classes).length > 0 ? byClass : (errors["502"] ?? 0) + (errors["504"] ?? 0);
 }
 
+interface Gone {
+  address: string;
+  count: number;
+  requests: number;
+}
+
 function run(s: Snapshot): Finding[] {
   const groups = s.targetGroups.filter((g) => g.targetType !== "lambda");
   const logs = s.accessLogs;
@@ -56,16 +62,16 @@ function run(s: Snapshot): Finding[] {
   return findings;
 }
 
-function goneAddresses(s: Snapshot, logs: LogSummary): { address: string; count: number }[] {
+function goneAddresses(s: Snapshot, logs: LogSummary): Gone[] {
   const known = targetsByAddress(s);
   if (known.size === 0) return [];
   return Object.entries(logs.byTarget)
     .filter(([address]) => !known.has(address))
-    .map(([address, b]) => ({ address, count: elbErrors(b.errors, b.classes) }))
+    .map(([address, b]) => ({ address, count: elbErrors(b.errors, b.classes), requests: b.requests }))
     .filter((e) => e.count > 0);
 }
 
-function forGroup(s: Snapshot, g: TargetGroup, gone: { address: string; count: number }[]): Finding | null {
+function forGroup(s: Snapshot, g: TargetGroup, gone: Gone[]): Finding | null {
   const draining = g.targets.filter(isDraining);
   const delay = deregistrationDelaySeconds(g);
   const slowest = slowestRequestSeconds(s);
@@ -82,13 +88,22 @@ function forGroup(s: Snapshot, g: TargetGroup, gone: { address: string; count: n
   if (logs && Object.keys(logs.byTarget).length > 0) {
     const byAddress = targetsByAddress(s);
     const hits: { label: string; count: number }[] = [];
+    const leaving = { errors: 0, requests: 0 };
+    const staying = { errors: 0, requests: 0 };
     for (const [address, lt] of byAddress) {
-      if (lt.group.arn !== g.arn || !isDraining(lt.target)) continue;
+      if (lt.group.arn !== g.arn) continue;
       const b = logs.byTarget[address];
       const n = b ? elbErrors(b.errors, b.classes) : 0;
-      if (n > 0) hits.push({ label: `${lt.target.id} (${address}) ${n}`, count: n });
+      const side = isDraining(lt.target) ? leaving : staying;
+      side.errors += n;
+      side.requests += b?.requests ?? 0;
+      if (n > 0 && isDraining(lt.target)) hits.push({ label: `${lt.target.id} (${address}) ${n}`, count: n });
     }
-    for (const e of gone) hits.push({ label: `${e.address} (deregistered) ${e.count}`, count: e.count });
+    for (const e of gone) {
+      hits.push({ label: `${e.address} (deregistered) ${e.count}`, count: e.count });
+      leaving.errors += e.count;
+      leaving.requests += e.requests;
+    }
     errors = hits.reduce((a, h) => a + h.count, 0);
     if (errors === 0) return null;
     const all = Math.max(errors, elbGenerated(logs, "502") + elbGenerated(logs, "504"));
@@ -103,6 +118,12 @@ function forGroup(s: Snapshot, g: TargetGroup, gone: { address: string; count: n
       if (n > 0) perMinute.set(k, n);
     }
     const { inside, total } = shareInRange(perMinute, windowStart, end);
+    // A keep-alive race during a deploy also hits the draining target, in proportion to its traffic and
+    // spread over the hour: it takes errors concentrated on the leaving targets, or in the draining window.
+    const rate = (x: { errors: number; requests: number }) => (x.requests > 0 ? x.errors / x.requests : 0);
+    const concentrated = errors >= 0.5 * all && (staying.errors === 0 || rate(leaving) >= 2 * rate(staying));
+    const timed = total > 0 && inside >= 0.7 * total && errors >= 0.25 * all;
+    if (!concentrated && !timed) return null;
     if (total > 0) {
       if (inside >= 0.7 * total) c += 0.1;
       evidence.push({

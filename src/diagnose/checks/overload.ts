@@ -28,12 +28,14 @@ function run(s: Snapshot): Finding[] {
   const connectTimeouts = logs ? classCount(logs, "elb-504-connect-timeout") : 0;
   let requests = requestTotal(s) ?? 0;
   let loadByMinute = requestsByMinute;
+  let fromMetric = true;
   if (connErrors === 0 && logs && connectTimeouts > 0) {
     // No metric: the access logs' connect timeouts per minute stand in for connection errors.
     const m = logMinutes(logs, ["elb-504-connect-timeout"]);
     errorsByMinute = m.errors;
     loadByMinute = m.requests;
     connErrors = connectTimeouts;
+    fromMetric = false;
   }
   if (connErrors === 0) return [];
   // Targets that fail most requests are unreachable or down, not overloaded.
@@ -49,8 +51,8 @@ function run(s: Snapshot): Finding[] {
 
   const evidence: Evidence[] = [
     {
-      source: "metrics",
-      detail: `${connErrors} target connection errors rise with load: ${corr === null ? "" : `correlation with RequestCount ${corr.toFixed(2)}, `}${pct(spread.atHighLoad, spread.atLowLoad + spread.atHighLoad)} of them in the busier minutes`,
+      source: fromMetric ? "metrics" : "access-logs",
+      detail: `${fromMetric ? `TargetConnectionErrorCount ${connErrors}` : `${connErrors} connect-timeout 504s`} rising with load: ${corr === null ? "" : `correlation with the request rate ${corr.toFixed(2)}, `}${pct(spread.atHighLoad, spread.atLowLoad + spread.atHighLoad)} of them in the busier minutes`,
     },
   ];
   let c = 0.4 + (corr !== null && corr >= 0.5 ? 0.3 * corr : 0.2);
