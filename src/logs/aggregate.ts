@@ -53,6 +53,8 @@ type MapName = "byTarget" | "byTargetGroup" | "byPath" | "byMinute";
 
 const MAX_ERROR_REASONS = 500;
 const DASH_KEY = hashString("-");
+/** The aggregator reads nothing after error_reason, so it does not tokenize further. */
+const NEEDED_TOKENS = TOKEN.errorReason + 1;
 
 export class LogAggregator {
   private readonly t = new LineTokens();
@@ -98,7 +100,7 @@ export class LogAggregator {
     if (end === start) return null; // blank lines are not requests
     this.total++;
     const t = this.t;
-    let reason = tokenize(buf, start, end, t) ?? checkShape(t);
+    let reason = tokenize(buf, start, end, t, NEEDED_TOKENS) ?? checkShape(t);
     const timeMs = reason === null ? isoAt(t, TOKEN.time) : NaN;
     if (reason === null) reason = Number.isNaN(timeMs) ? TIME_REASON : checkNumbers(t);
     if (reason !== null) {

@@ -20,6 +20,8 @@ export interface AnalyzeWindowOptions extends Omit<LogLocation, "bucket"> {
   idleTimeoutSeconds: number;
   /** Objects fetched and parsed at once. */
   concurrency?: number;
+  /** Aborts listing and reading (e.g. the collector's deadline); the scan then rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -34,16 +36,21 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
     return agg.summary({ enabled: false, window: windowText, objects: emptyObjects() });
   }
   const bucket = o.bucket;
-  const objects = await listWindowObjects(o.s3, { ...o, bucket }, { startMs, endMs });
+  const signal = o.signal;
+  const objects = await listWindowObjects(o.s3, { ...o, bucket }, { startMs, endMs }, signal);
   const failed: { key: string; reason: string }[] = [];
   let bytes = 0;
   let scanned = 0;
   await forEachLimited(objects, o.concurrency ?? DEFAULT_CONCURRENCY, async (obj) => {
     let body: AsyncIterable<Uint8Array>;
+    signal?.throwIfAborted();
     try {
-      const res = await o.s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }));
+      const res = await o.s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }), {
+        abortSignal: signal,
+      });
       body = res.Body as AsyncIterable<Uint8Array>;
     } catch (e) {
+      signal?.throwIfAborted();
       const err = s3Error(
         e,
         "GetObject",
@@ -54,7 +61,7 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
       return;
     }
     const r = await scanObject(
-      counted(body, (n) => (bytes += n)),
+      counted(body, (n) => (bytes += n), signal),
       agg,
       false,
     );
@@ -121,8 +128,10 @@ function emptyObjects(): LogSummary["objects"] {
 async function* counted(
   body: AsyncIterable<Uint8Array>,
   onBytes: (n: number) => void,
+  signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   for await (const chunk of body) {
+    signal?.throwIfAborted();
     onBytes(chunk.length);
     yield chunk;
   }
@@ -149,6 +158,12 @@ export async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (stop !== undefined) {
     if (isAlbDoctorError(stop)) throw stop;
+    const name = (stop as Error)?.name;
+    if (name === "AbortError" || name === "TimeoutError") {
+      throw new AlbDoctorError("timeout", "the access-log scan was stopped before it finished", {
+        cause: stop,
+      });
+    }
     throw new AlbDoctorError("internal", `log analysis failed: ${(stop as Error)?.message ?? String(stop)}`, {
       cause: stop,
     });

@@ -18,7 +18,6 @@ const COLON = 0x3a;
 /** Tokens beyond this are ignored (AWS has 33 today). */
 export const MAX_TOKENS = 64;
 const QUOTED = 1;
-const ESCAPED = 2;
 
 /** Reusable token table for one line at a time (no allocation per line). */
 export class LineTokens {
@@ -34,9 +33,16 @@ export class LineTokens {
  * Splits buf[start, end) into tokens. Tokens are separated by runs of spaces; a token starting with a
  * quote runs to the matching unescaped quote (`\"` does not close it) and may contain spaces. A closing
  * quote ends the token even if no space follows (a known malformed fixture has `"-"1`).
+ * Stops after `maxTokens` tokens (the aggregator needs none after error_reason).
  * Returns null, or why the line is not tokenizable.
  */
-export function tokenize(buf: Buffer, start: number, end: number, t: LineTokens): string | null {
+export function tokenize(
+  buf: Buffer,
+  start: number,
+  end: number,
+  t: LineTokens,
+  maxTokens = MAX_TOKENS,
+): string | null {
   t.buf = buf;
   let n = 0;
   let i = start;
@@ -46,25 +52,15 @@ export function tokenize(buf: Buffer, start: number, end: number, t: LineTokens)
       i++;
       continue;
     }
-    if (n === MAX_TOKENS) break;
+    if (n === maxTokens) break;
     if (c === QUOTE) {
       const s = i + 1;
-      let flag = QUOTED;
-      i = s;
-      while (i < end) {
-        c = buf[i];
-        if (c === QUOTE) break;
-        if (c === BACKSLASH) {
-          flag |= ESCAPED;
-          i++;
-        }
-        i++;
-      }
-      if (i >= end) return `unbalanced quote in field ${n + 1}`;
+      const close = closingQuote(buf, s, end);
+      if (close < 0) return `unbalanced quote in field ${n + 1}`;
       t.starts[n] = s;
-      t.ends[n] = i;
-      t.flags[n] = flag;
-      i++;
+      t.ends[n] = close;
+      t.flags[n] = QUOTED;
+      i = close + 1;
     } else {
       const s = i;
       while (i < end && (c = buf[i]) !== SPACE && c !== TAB) i++;
@@ -76,6 +72,28 @@ export function tokenize(buf: Buffer, start: number, end: number, t: LineTokens)
   }
   t.count = n;
   return null;
+}
+
+/** The position of the quote closing a quoted field that starts at s, or -1. */
+function closingQuote(buf: Buffer, s: number, end: number): number {
+  // Short fields ("-", "forward") end within a few bytes: a plain loop beats a native call there.
+  const near = Math.min(end, s + 24);
+  let i = s;
+  for (; i < near; i++) {
+    const c = buf[i];
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) i++;
+  }
+  if (i >= end) return -1;
+  // Long fields (request, user agent, ARNs): memchr for the quote, then skip it if it is escaped.
+  for (;;) {
+    const q = buf.indexOf(QUOTE, i);
+    if (q < 0 || q >= end) return -1;
+    let backslashes = 0;
+    for (let k = q - 1; k >= s && buf[k] === BACKSLASH; k--) backslashes++;
+    if ((backslashes & 1) === 0) return q;
+    i = q + 1;
+  }
 }
 
 export function isDash(t: LineTokens, i: number): boolean {
@@ -122,7 +140,7 @@ export function parseDecimal(buf: Uint8Array, s: number, e: number): number {
 export function stringAt(t: LineTokens, i: number): string | null {
   if (isDash(t, i)) return null;
   const text = t.buf.toString("utf8", t.starts[i], t.ends[i]);
-  return t.flags[i] & ESCAPED ? unescapeQuoted(text) : text;
+  return t.flags[i] & QUOTED && text.includes("\\") ? unescapeQuoted(text) : text;
 }
 
 /** The token's raw bytes as latin1 text (fast; for ASCII fields such as addresses and ARNs). */

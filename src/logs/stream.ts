@@ -51,8 +51,11 @@ export async function* decode(
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new ObjectError(`gzip: ${msg}`, { cause: e });
+    // Only zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR: corrupt or truncated data) make a bad object;
+    // anything else (the source failing, an abort) is passed on.
+    const code = (e as { code?: string })?.code;
+    if (typeof code !== "string" || !code.startsWith("Z_")) throw e;
+    throw new ObjectError(`gzip: ${(e as Error).message}`, { cause: e });
   }
 }
 

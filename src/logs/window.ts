@@ -45,12 +45,13 @@ export async function listWindowObjects(
   s3: S3Client,
   loc: LogLocation,
   window: { startMs: number; endMs: number },
+  signal?: AbortSignal,
 ): Promise<LogObject[]> {
   const wanted = lbFileId(loc.lbResourceId);
   const prefixes = dayFoldersFor(window.startMs, window.endMs).map((day) =>
     lbDayPrefix(loc.prefix, loc.accountId, loc.region, loc.lbResourceId, day),
   );
-  const perDay = await Promise.all(prefixes.map((p) => listAll(s3, loc.bucket, p)));
+  const perDay = await Promise.all(prefixes.map((p) => listAll(s3, loc.bucket, p, signal)));
   const out: LogObject[] = [];
   for (const objects of perDay) {
     for (const o of objects) {
@@ -66,6 +67,7 @@ async function listAll(
   s3: S3Client,
   bucket: string,
   prefix: string,
+  signal?: AbortSignal,
 ): Promise<{ key: string; size: number }[]> {
   const out: { key: string; size: number }[] = [];
   let token: string | undefined;
@@ -74,8 +76,10 @@ async function listAll(
     try {
       page = await s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        { abortSignal: signal },
       );
     } catch (e) {
+      signal?.throwIfAborted();
       throw s3Error(e, "ListObjectsV2", `s3:ListBucket on ${bucket}`);
     }
     for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });

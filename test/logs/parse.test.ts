@@ -65,6 +65,22 @@ describe("edge cases", () => {
   });
 
   it.each([
+    ["short", 'a \\"b\\" c', 'a "b" c'],
+    [
+      "long, escaped quote past the first 24 bytes",
+      `${"x".repeat(30)} \\"quoted\\" ${"y".repeat(30)}`,
+      `${"x".repeat(30)} "quoted" ${"y".repeat(30)}`,
+    ],
+    ["ending in an escaped backslash", `${"z".repeat(40)}\\\\`, `${"z".repeat(40)}\\`],
+  ])("finds the closing quote of a %s field", (_n, raw, text) => {
+    const r = parseLine(base.replace('"ua"', `"${raw}"`));
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.record.user_agent).toBe(text);
+    expect(r.record.ssl_cipher).toBeNull();
+    expect(r.record.trace_id).toBe("Root=1");
+  });
+
+  it.each([
     ["2001:db8::1:443", "2001:db8::1", 443],
     ["[2001:db8::1]:443", "2001:db8::1", 443],
     ["fd6d:8d64:af0c:3d00:40ce:face:ed83:f46:80", "fd6d:8d64:af0c:3d00:40ce:face:ed83:f46", 80],

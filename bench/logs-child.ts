@@ -1,0 +1,61 @@
+/**
+ * One measured run for bench/logs.bench.ts, in its own process so that its peak RSS is its own:
+ *   gunzip FILES...   bare Node gunzip of the files at the given concurrency (the floor)
+ *   analyze FILES...  the full analyzer (parse, classify, aggregate) over local files
+ *   s3 ENDPOINT BUCKET PREFIX LB START END   the analyzer over S3 (the simulator)
+ * Prints one JSON line: { wallMs, cpuMs, maxRssMB, bytes, lines }.
+ */
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { createAwsClients, SIMULATOR_CREDENTIALS } from "../src/aws/clients.ts";
+import { analyzeFiles, analyzeWindow, forEachLimited } from "../src/logs/analyze.ts";
+
+const [mode, ...args] = process.argv.slice(2);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const t0 = performance.now();
+let bytes = 0;
+let lines = 0;
+
+if (mode === "gunzip") {
+  await forEachLimited(args, concurrency, async (path) => {
+    const gunzip = createReadStream(path, { highWaterMark: 256 * 1024 }).pipe(
+      createGunzip({ chunkSize: 256 * 1024 }),
+    );
+    for await (const chunk of gunzip) bytes += (chunk as Buffer).length;
+  });
+} else if (mode === "analyze") {
+  const s = await analyzeFiles(args, { idleTimeoutSeconds: 60, concurrency });
+  bytes = s.objects.bytes;
+  lines = s.lines.total;
+  if (s.objects.failed.length) throw new Error(JSON.stringify(s.objects.failed));
+} else if (mode === "s3") {
+  const [endpoint, bucket, prefix, lbResourceId, start, end] = args;
+  const aws = createAwsClients({ region: "us-east-1", endpoint, credentials: SIMULATOR_CREDENTIALS });
+  const s = await analyzeWindow({
+    s3: aws.s3,
+    bucket,
+    prefix,
+    accountId: "123456789012",
+    region: "us-east-1",
+    lbResourceId,
+    window: { start: new Date(start), end: new Date(end) },
+    idleTimeoutSeconds: 60,
+    concurrency,
+  });
+  aws.destroy();
+  bytes = s.objects.bytes;
+  lines = s.lines.total;
+  if (s.objects.failed.length || s.objects.listed === 0) throw new Error(JSON.stringify(s.objects));
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+const cpu = process.cpuUsage();
+console.log(
+  JSON.stringify({
+    wallMs: Math.round(performance.now() - t0),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    bytes,
+    lines,
+  }),
+);
