@@ -126,7 +126,8 @@ async function serve(
   handlers: Map<SimService, ServiceHandler>,
 ): Promise<void> {
   const started = performance.now();
-  const url = new URL(req.url ?? "/", "http://simulator");
+  // Prefixing (not resolving against a base) keeps a path like //bucket/key a path, not a host.
+  const url = new URL(`http://simulator${req.url?.startsWith("/") ? req.url : "/"}`);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;

@@ -11,6 +11,7 @@ import {
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ServiceHandler } from "../../src/sim/contract.ts";
 import { startSimulator, type RunningSimulator } from "../../src/sim/index.ts";
 import { serviceOf } from "../../src/sim/server.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
@@ -183,6 +184,37 @@ describe("routing and the wire", () => {
       body: Buffer.from(body),
     };
     expect(serviceOf(req)).toBe(service);
+  });
+
+  it("starts from YAML text, and refuses an oversized body with 413", async () => {
+    sim = await startTestSim("name: tiny\nregion: eu-west-1\naccountId: '210987654321'\n");
+    expect(sim.world.region).toBe("eu-west-1");
+    await expect(sim.clients.sts.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+      Account: "210987654321",
+    });
+    const res = await fetch(
+      sim.endpoint,
+      form(`Action=GetCallerIdentity&Version=2011-06-15&Pad=${"x".repeat(17 * 1024 * 1024)}`),
+    );
+    expect(res.status).toBe(413);
+  });
+
+  it("hands the handler the raw path, even one that starts with //", async () => {
+    const seen: string[] = [];
+    const echo: ServiceHandler = {
+      service: "s3",
+      actionOf: () => "GetObject",
+      handle: (req) => {
+        seen.push(`${req.path} ${req.query.get("x")}`);
+        return { action: "GetObject", response: { status: 200, headers: {}, body: "ok" } };
+      },
+      errorResponse: () => ({ status: 500, headers: {}, body: "" }),
+    };
+    raw = await startSimulator({ file: FIXTURE, handlers: [echo] });
+    const res = await fetch(`${raw.endpoint}//bucket/a%20b?x=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-amz-request-id")).toMatch(/^[0-9A-F]{16}$/);
+    expect(seen).toEqual(["//bucket/a%20b 1"]);
   });
 
   it("reload() restores the scenario's state and clears the call log", async () => {
