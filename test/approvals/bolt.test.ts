@@ -18,7 +18,7 @@ import {
   startTestApp,
   type TestApp,
 } from "../helpers/slack-harness.ts";
-import { NOW, remediationScenario } from "../remediate/fixture.ts";
+import { NOW, OFFERS, remediationScenario } from "../remediate/fixture.ts";
 import { describeAll, writesSince } from "../remediate/helpers.ts";
 
 const CHANNEL = "C0INCIDENT";
@@ -268,5 +268,59 @@ describe("remediation from Slack buttons", () => {
     expect(String(report.body.text)).toContain("sg-blocks-alb-to-target");
     expect(buttonValue(report.body.blocks, ACTION.fix)).toBeUndefined();
     expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+  });
+
+  it("a blocked plan runs only through /alb fix PLAN --override RISK; Reject closes a plan for good", async () => {
+    const prefix = uniquePrefix("bolt-override");
+    prefixes.push(prefix);
+    const store = sharedStore(prefix);
+    const t = await app(store);
+    const lower = OFFERS.lowerIdleTimeout();
+    await store.set(`offer:${lower.offerId}`, JSON.stringify(lower), 3600);
+    const before = fake.callsTo("chat.postMessage").length;
+    await t.action(click(ACTION.fix, lower.offerId, REQUESTER, { fake }));
+    const posted = await fake.waitFor(
+      () =>
+        fake
+          .callsTo("chat.postMessage")
+          .slice(before)
+          .find((c) => buttonValue(c.args.blocks, ACTION.reject)),
+      10_000,
+      "the blocked plan",
+    );
+    expect(buttonValue(posted.args.blocks, ACTION.approve)).toBeUndefined();
+    const planId = buttonValue(posted.args.blocks, ACTION.reject)!;
+    expect(JSON.stringify(posted.args.blocks)).toContain(`/alb fix ${planId} --override lower-idle-timeout`);
+    const mark = sim.world.callLog.length;
+
+    const plain = await t.slash(`fix ${planId}`, { user_id: APPROVER });
+    const refused = await fake.waitFor(() => fake.postsTo(plain.hook)[0], 10_000, "the refusal");
+    expect(String(refused.body.text)).toMatch(/blocked by risk check/);
+    expect(writesSince(sim.world.callLog, mark)).toEqual([]);
+
+    const overridden = await t.slash(`fix ${planId} --override lower-idle-timeout`, { user_id: APPROVER });
+    const done = await fake.waitFor(() => fake.postsTo(overridden.hook)[0], 10_000, "the result");
+    expect(done.body.response_type).toBe("in_channel");
+    expect(String(done.body.text)).toMatch(/Applied and verified/);
+    expect(writesSince(sim.world.callLog, mark).map((w) => w.action)).toEqual([
+      "ModifyLoadBalancerAttributes",
+    ]);
+    expect(sim.world.loadBalancers[0].Attributes["idle_timeout.timeout_seconds"]).toBe("4");
+
+    // Reject: the plan message becomes the rejection; a later Approve is refused.
+    const raise = OFFERS.raiseIdleTimeout();
+    await store.set(`offer:${raise.offerId}`, JSON.stringify(raise), 3600);
+    const { planId: second } = await planFromFix(t, raise.offerId);
+    await t.action(click(ACTION.reject, second, REQUESTER, { fake, ts: "1700000555.000100" }));
+    const rejected = await fake.waitFor(
+      () => fake.callsTo("chat.update").find((c) => c.args.ts === "1700000555.000100"),
+      10_000,
+      "the rejection",
+    );
+    expect(String(rejected.args.text)).toContain(`Rejected by <@${REQUESTER}>`);
+    await t.action(click(ACTION.approve, second, APPROVER, { fake, hook: "after-reject" }));
+    const late = await fake.waitFor(() => fake.postsTo("after-reject")[0], 10_000, "the late approval");
+    expect(String(late.body.text)).toContain(`already rejected by <@${REQUESTER}>`);
+    expect(writesSince(sim.world.callLog, mark)).toHaveLength(1);
   });
 });
