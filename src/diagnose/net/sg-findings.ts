@@ -176,6 +176,10 @@ export function egressFinding(s: Snapshot, blocks: EgressBlock[]): Finding {
   const rules = albSgs.flatMap((id) =>
     (s.securityGroups[id]?.egress ?? []).map((r) => `${id}: ${describeRule(r, "egress")}`),
   );
+  const hc = first.path.healthCheckPort;
+  const portsText = first.ports
+    .map((p) => (p === hc && p !== first.path.trafficPort ? `${p} (the health-check port)` : `${p}`))
+    .join(" or ");
   const dest = listOf(
     paths.map((p) => (p.ip && p.ip !== p.target.id ? `${p.target.id} (${p.ip})` : p.target.id)),
   );
@@ -183,8 +187,8 @@ export function egressFinding(s: Snapshot, blocks: EgressBlock[]): Finding {
     {
       source: "security-groups",
       detail: rules.length
-        ? `the ALB's egress rules (${rules.join("; ")}) allow nothing to ${dest} on tcp ${first.ports.join(" or ")}`
-        : `${albSgs.join(", ")} has no egress rules, so nothing reaches ${dest} on tcp ${first.ports.join(" or ")}`,
+        ? `the ALB's egress rules (${rules.join("; ")}) allow nothing to ${dest} on tcp ${portsText}`
+        : `${albSgs.join(", ")} has no egress rules, so nothing reaches ${dest} on tcp ${portsText}`,
     },
   ];
   const corr = corroborate(
@@ -198,7 +202,7 @@ export function egressFinding(s: Snapshot, blocks: EgressBlock[]): Finding {
     id: "alb-sg-egress-blocked",
     severity: "critical",
     confidence: clampConfidence(0.75 + corr.boost),
-    title: `The ALB's security group allows no outbound traffic to the targets on port ${first.ports.join(" or ")}`,
+    title: `The ALB's security group allows no outbound traffic to the targets on port ${portsText}`,
     evidence,
     resources: [...albSgs, tg.arn, ...targetResources(paths)],
     fixes: [

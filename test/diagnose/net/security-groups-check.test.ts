@@ -149,6 +149,19 @@ describe("security-groups check", () => {
     );
   });
 
+  it("says when the ALB's egress misses only the health-check port", () => {
+    const fs = run(
+      healthCheckPort(8081),
+      setIngress(IDS.appSg, [tcp(8080, { groups: [IDS.albSg] }, 8081)]),
+      setEgress(IDS.albSg, [tcp(8080, { groups: [IDS.appSg] })]),
+    );
+    expect(ids(fs)).toEqual(["alb-sg-egress-blocked"]);
+    expect(fs[0].title).toMatch(/port 8081 \(the health-check port\)/);
+    expect(fs[0].fixes[0].snippets?.map((x) => x.code)).toEqual([
+      expect.stringContaining("FromPort=8081,ToPort=8081"),
+    ]);
+  });
+
   it.each([
     ["to the targets' group", [tcp(8080, { groups: [IDS.appSg] })]],
     ["to the VPC", [tcp(8080, { cidrs: ["10.0.0.0/16"] })]],
