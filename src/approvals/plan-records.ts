@@ -1,0 +1,117 @@
+/**
+ * Plans in the store: the plan document (`plan:<id>`), the one decision per plan (`plan:<id>:claim`, a SET NX
+ * that approve and reject compete for), the undo link (`plan:<id>:undo`) and the audit entries about a plan.
+ */
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { AlbDoctorError } from "../domain/errors.ts";
+import type { Plan, PlanDraft } from "../remediate/plan.ts";
+import type { AuditEntry, AuditEvent, Store } from "../store/store.ts";
+
+export const PLAN_ID = /^pl_[A-Za-z0-9_-]{6,40}$/;
+/** How long a decided plan stays available for Undo and history. */
+export const KEEP_DONE_SECONDS = 7 * 86_400;
+
+export interface Decision {
+  by: string;
+  decision: "approve" | "reject";
+  at: string;
+}
+
+export function createPlanRecords(options: {
+  store: Store;
+  now: () => Date;
+  planTtlSeconds: number;
+  logger?: Logger;
+}) {
+  const { store, now } = options;
+  const planKey = (id: string) => `plan:${id}`;
+  const claimKey = (id: string) => `plan:${id}:claim`;
+  const undoKey = (id: string) => `plan:${id}:undo`;
+
+  const audit = (plan: Plan, event: AuditEvent, actor: string, extra: Partial<AuditEntry> = {}) =>
+    store.appendAudit({
+      at: now().toISOString(),
+      event,
+      planId: plan.id,
+      fixId: plan.fixId,
+      actor,
+      loadBalancer: plan.loadBalancer.name,
+      resource: plan.resource,
+      ...extra,
+    });
+
+  const records = {
+    store,
+    audit,
+    /** After AWS changed, a store failure must not hide the outcome: log it and go on. */
+    async auditAfterChange(plan: Plan, event: AuditEvent, actor: string, extra: Partial<AuditEntry> = {}) {
+      try {
+        await audit(plan, event, actor, extra);
+      } catch (e) {
+        options.logger?.error({ err: e, planId: plan.id, event }, "audit entry lost after an AWS change");
+      }
+    },
+    save: (plan: Plan, ttlSeconds = KEEP_DONE_SECONDS) =>
+      store.set(planKey(plan.id), JSON.stringify(plan), ttlSeconds),
+    /** Saves the final state, logging (not throwing) when the store fails after AWS changed. */
+    async saveFinal(plan: Plan) {
+      try {
+        await records.save(plan);
+      } catch (e) {
+        options.logger?.error({ err: e, planId: plan.id }, "could not save the plan's final state");
+      }
+    },
+    async get(id: string): Promise<Plan> {
+      if (!PLAN_ID.test(id)) throw new AlbDoctorError("usage", `"${id}" is not a plan id (pl_...)`);
+      const raw = await store.get(planKey(id));
+      if (!raw)
+        throw new AlbDoctorError(
+          "not-found",
+          `plan ${id} is unknown or long expired: click Fix again for a new plan`,
+        );
+      return JSON.parse(raw) as Plan;
+    },
+    async create(
+      draft: PlanDraft,
+      requestedBy: string,
+      extra: Pick<Plan, "offerId" | "undoOf">,
+    ): Promise<Plan> {
+      const created = now();
+      const plan: Plan = {
+        ...draft,
+        ...extra,
+        id: `pl_${randomBytes(9).toString("base64url")}`,
+        requestedBy,
+        createdAt: created.toISOString(),
+        expiresAt: new Date(created.getTime() + options.planTtlSeconds * 1000).toISOString(),
+        state: "pending",
+      };
+      // Kept an hour past expiry, so a late click hears "expired" rather than "unknown".
+      await records.save(plan, options.planTtlSeconds + 3600);
+      return plan;
+    },
+    remove: (id: string) => store.del(planKey(id)),
+    /** The atomic decision: true for exactly one caller per plan, ever. */
+    claim: (planId: string, decision: Decision) =>
+      store.setIfAbsent(claimKey(planId), JSON.stringify(decision), KEEP_DONE_SECONDS),
+    /** Why a plan cannot be decided any more ("already approved by <@U>"), or null while it is open. */
+    async closedReason(plan: Plan): Promise<string | null> {
+      const raw = await store.get(claimKey(plan.id));
+      if (raw) {
+        const d = JSON.parse(raw) as Decision;
+        return d.decision === "approve" ? `already approved by <@${d.by}>` : `already rejected by <@${d.by}>`;
+      }
+      return plan.state === "pending" ? null : `plan ${plan.id} is ${plan.state}`;
+    },
+    undoOf: (planId: string) => store.get(undoKey(planId)),
+    /** Links an undo plan to the plan it reverses; replaces `previous` (an expired or rejected undo) atomically. */
+    linkUndo: (planId: string, undoId: string, previous: string | null) =>
+      previous
+        ? store.compareAndSet(undoKey(planId), previous, undoId, KEEP_DONE_SECONDS)
+        : store.setIfAbsent(undoKey(planId), undoId, KEEP_DONE_SECONDS),
+  };
+  return records;
+}
+
+export type PlanRecords = ReturnType<typeof createPlanRecords>;
