@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ApprovalFlow, createApprovalFlow } from "../../src/approvals/flow.ts";
 import { createApproverPolicy } from "../../src/approvals/policy.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { createRedisStore } from "../../src/store/redis.ts";
 import type { Store } from "../../src/store/store.ts";
 import { TEST_REDIS_URL, deletePrefix, startRedisProxy, uniquePrefix } from "../helpers/redis.ts";
@@ -175,5 +176,51 @@ describe("exactly once", () => {
     expect(writesSince(sim.world.callLog, mark).map((w) => w.action)).toEqual([
       "AuthorizeSecurityGroupIngress",
     ]);
+  });
+});
+
+describe("exactly once with the embedded store", () => {
+  it("200 concurrent approvals in one process on the memory store: one write", async () => {
+    const memory = createMemoryStore();
+    const f = flowOn(memory);
+    const plan = await f.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
+    const mark = sim.world.callLog.length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => f.approve(plan.id, `UAPP${i}`)),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(writesSince(sim.world.callLog, mark).map((w) => w.action)).toEqual([
+      "ModifyLoadBalancerAttributes",
+    ]);
+  });
+});
+
+describe("undo", () => {
+  it("concurrent Undo clicks prepare one undo plan; an undone plan cannot be undone again", async () => {
+    const plan = await flow.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
+    await flow.approve(plan.id, APPROVER);
+    const undos = await Promise.all(Array.from({ length: 20 }, (_, i) => flow.undo(plan.id, `UAPP${i}`)));
+    expect(new Set(undos.map((u) => u.id)).size).toBe(1);
+    const mark = sim.world.callLog.length;
+    await flow.approve(undos[0].id, APPROVER);
+    expect(writesSince(sim.world.callLog, mark)).toHaveLength(1);
+    expect(sim.world.loadBalancers[0].Attributes["idle_timeout.timeout_seconds"]).toBe("60");
+    await expect(flow.undo(plan.id, REQUESTER)).rejects.toMatchObject({
+      code: "conflict",
+      message: /undone/,
+    });
+  });
+
+  it("an expired undo plan can be replaced by a new one; a plan that never ran cannot be undone", async () => {
+    const plan = await flow.createPlan(OFFERS.deregistrationDelay(), REQUESTER);
+    await expect(flow.undo(plan.id, REQUESTER)).rejects.toMatchObject({ code: "conflict" });
+    await flow.approve(plan.id, APPROVER);
+    const first = await flow.undo(plan.id, REQUESTER);
+    clock += 901_000;
+    await expect(flow.approve(first.id, APPROVER)).rejects.toMatchObject({ message: /expired/ });
+    const second = await flow.undo(plan.id, REQUESTER);
+    expect(second.id).not.toBe(first.id);
+    expect((await flow.approve(second.id, APPROVER)).outcome).toBe("executed");
+    expect(sim.world.targetGroups[0].Attributes["deregistration_delay.timeout_seconds"]).toBe("300");
   });
 });
