@@ -46,11 +46,22 @@ export function register(program: Command, io: CliIo): void {
           `  export AWS_ACCESS_KEY_ID=${SIMULATOR_CREDENTIALS.accessKeyId}`,
           `  export AWS_SECRET_ACCESS_KEY=${SIMULATOR_CREDENTIALS.secretAccessKey}`,
           "",
-          "Press Ctrl-C to stop.",
+          "Press Ctrl-C to stop; send SIGHUP to reset the account to the scenario.",
           "",
         ].join("\n"),
       );
+      // SIGHUP puts the account back as the scenario describes it (after a demo's fixes, say).
+      const onHangup = () => {
+        try {
+          sim.reload?.();
+          io.out(`Reloaded ${file}: state, faults and call log reset.\n`);
+        } catch (e) {
+          io.err(`alb-doctor: reload failed, still serving the previous state: ${(e as Error).message}\n`);
+        }
+      };
+      process.on("SIGHUP", onHangup);
       await untilStopped();
+      process.off("SIGHUP", onHangup);
       await sim.close();
       io.out(`\nStopped after ${w.callLog.length} AWS calls.\n`);
     });

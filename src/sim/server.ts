@@ -91,6 +91,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   };
 }
 
+const MAX_CALL_LOG = 100_000;
+
 /** Far above any request the project sends; a bigger body is refused instead of buffered. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -183,8 +185,10 @@ async function serve(
     response = handler.errorResponse(err, simReq);
   }
   send(res, simReq, service, response);
+  // A long-running `alb-doctor sim` must not grow without bound: keep the most recent calls.
+  if (world.callLog.length >= MAX_CALL_LOG) world.callLog.splice(0, world.callLog.length - MAX_CALL_LOG + 1);
   world.callLog.push({
-    seq: world.callLog.length + 1,
+    seq: (world.callLog.at(-1)?.seq ?? 0) + 1,
     at: new Date().toISOString(),
     service,
     action,

@@ -4,6 +4,10 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import {
+  DescribeLoadBalancerAttributesCommand,
+  ModifyLoadBalancerAttributesCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "../../src/aws/clients.ts";
@@ -62,6 +66,25 @@ describe("alb-doctor sim", () => {
     expect(out).toContain("export AWS_REGION=us-east-1");
     expect(out).toContain("export AWS_ACCESS_KEY_ID=");
     const aws = createAwsClients({ endpoint, credentials: SIMULATOR_CREDENTIALS, maxAttempts: 1 });
+    const lbArn = /ALB\s+my-alb\s+(\S+)/.exec(out)![1];
+    const idle = async () =>
+      (
+        await aws.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }))
+      ).Attributes?.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value;
+    await aws.elbv2.send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: lbArn,
+        Attributes: [{ Key: "idle_timeout.timeout_seconds", Value: "5" }],
+      }),
+    );
+    expect(await idle()).toBe("5");
+    // SIGHUP resets the account to the scenario.
+    const reloaded = new Promise<void>((resolve) =>
+      child.stdout.on("data", () => out.includes("Reloaded") && resolve()),
+    );
+    child.kill("SIGHUP");
+    await reloaded;
+    expect(await idle()).toBe("60");
     const id = await aws.sts.send(new GetCallerIdentityCommand({}));
     aws.destroy();
     expect(id.Account).toBe("123456789012");
@@ -70,6 +93,7 @@ describe("alb-doctor sim", () => {
       child.kill("SIGINT");
     });
     expect(code).toBe(0);
-    expect(out).toContain("Stopped after 1 AWS calls.");
+    // The call log restarted at the reload: one Describe and the STS call since.
+    expect(out).toContain("Stopped after 2 AWS calls.");
   }, 40_000);
 });
