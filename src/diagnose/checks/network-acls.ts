@@ -11,7 +11,7 @@ import type { Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { Check } from "../check.ts";
 import { hostCidr } from "../net/cidr.ts";
-import { aclForSubnet, evaluateNacl } from "../net/nacl-eval.ts";
+import { aclForSubnet, evaluateNacl, type NaclVerdict } from "../net/nacl-eval.ts";
 import { naclFinding, type Leg, type NaclBlock, type RuleNumberPool } from "../net/nacl-findings.ts";
 import { groupBy, targetPaths } from "../net/paths.ts";
 import { EPHEMERAL_PORTS } from "../net/protocol.ts";
@@ -23,6 +23,8 @@ function partFailed(s: Snapshot, id: string): boolean {
 function run(s: Snapshot): Finding[] {
   if (partFailed(s, "network-acls") || partFailed(s, "subnets")) return [];
   const blocks: NaclBlock[] = [];
+  // A leg's verdict depends only on ACL, direction, ports and peer: ALB-subnet peers repeat for every target.
+  const memo = new Map<string, NaclVerdict>();
   for (const path of targetPaths(s)) {
     const { ip, subnet } = path;
     if (!ip || !subnet) continue;
@@ -78,12 +80,16 @@ function run(s: Snapshot): Finding[] {
         ];
         for (const leg of legs) {
           if (!leg.acl) continue; // not collected: a fresh AWS default ACL allows everything
-          const verdict = evaluateNacl(leg.acl, {
-            egress: leg.egress,
-            protocol: "tcp",
-            ports: leg.ports,
-            peer: leg.peer,
-          });
+          const key = `${leg.acl.id}|${leg.egress}|${leg.ports.from}-${leg.ports.to}|${leg.peer}`;
+          const verdict =
+            memo.get(key) ??
+            evaluateNacl(leg.acl, {
+              egress: leg.egress,
+              protocol: "tcp",
+              ports: leg.ports,
+              peer: leg.peer,
+            });
+          memo.set(key, verdict);
           if (verdict.result === "allow") continue;
           blocks.push({ path, alb, leg, port, trafficPort: port === path.trafficPort, healthCheck, verdict });
         }

@@ -35,7 +35,26 @@ function cidrRuleOnPort(s: Snapshot, groupIds: string[], port: number): boolean 
   );
 }
 
-function ingressVerdict(s: Snapshot, p: TargetPath, port: number): SgVerdict | null {
+/** Verdicts depend only on groups, port and peer: targets of one group share them (memo per run). */
+type Memo = Map<string, SgVerdict | null>;
+
+function memoized(memo: Memo, key: string, compute: () => SgVerdict | null): SgVerdict | null {
+  if (!memo.has(key)) memo.set(key, compute());
+  return memo.get(key) ?? null;
+}
+
+function ingressVerdict(s: Snapshot, p: TargetPath, port: number, memo: Memo): SgVerdict | null {
+  const key = [
+    "in",
+    port,
+    (p.host?.securityGroupIds ?? []).join(","),
+    p.albSubnets.map((a) => a.cidr).join(","),
+    p.unknownAlbSubnets.length,
+  ].join("|");
+  return memoized(memo, key, () => computeIngress(s, p, port));
+}
+
+function computeIngress(s: Snapshot, p: TargetPath, port: number): SgVerdict | null {
   const groups = p.host?.securityGroupIds ?? [];
   if (groups.length === 0) return null;
   const v = evaluateSecurityGroups(s.securityGroups, groups, {
@@ -51,7 +70,14 @@ function ingressVerdict(s: Snapshot, p: TargetPath, port: number): SgVerdict | n
   return v;
 }
 
-function egressVerdict(s: Snapshot, p: TargetPath, port: number): SgVerdict | null {
+function egressVerdict(s: Snapshot, p: TargetPath, port: number, memo: Memo): SgVerdict | null {
+  const key = ["out", port, (p.host?.securityGroupIds ?? []).join(","), p.ip ?? "", Boolean(p.host)].join(
+    "|",
+  );
+  return memoized(memo, key, () => computeEgress(s, p, port));
+}
+
+function computeEgress(s: Snapshot, p: TargetPath, port: number): SgVerdict | null {
   const albGroups = s.loadBalancer.securityGroupIds;
   if (albGroups.length === 0) return null;
   const peer: SgPeer = {
@@ -78,11 +104,12 @@ function run(s: Snapshot): Finding[] {
   if (partFailed(s, "security-groups") || Object.keys(s.securityGroups).length === 0) return [];
   const ingress: IngressBlock[] = [];
   const egress: EgressBlock[] = [];
+  const memo: Memo = new Map();
   for (const p of targetPaths(s)) {
     const hcPort =
       p.healthCheckPort !== null && p.healthCheckPort !== p.trafficPort ? p.healthCheckPort : null;
-    const traffic = ingressVerdict(s, p, p.trafficPort);
-    const hc = hcPort === null ? null : ingressVerdict(s, p, hcPort);
+    const traffic = ingressVerdict(s, p, p.trafficPort, memo);
+    const hc = hcPort === null ? null : ingressVerdict(s, p, hcPort, memo);
     if (traffic && !traffic.admitted) {
       // The health check shares the traffic port when hcPort is null (or is off, then it doesn't matter).
       const hcBlocked = hcPort === null ? p.healthCheckPort !== null : hc !== null && !hc.admitted;
@@ -106,7 +133,7 @@ function run(s: Snapshot): Finding[] {
     }
     const ports = hcPort === null ? [p.trafficPort] : [p.trafficPort, hcPort];
     const blockedPorts = ports.filter((port) => {
-      const v = egressVerdict(s, p, port);
+      const v = egressVerdict(s, p, port, memo);
       return v !== null && !v.admitted;
     });
     if (blockedPorts.length > 0)

@@ -80,6 +80,19 @@ export function parseIp(text: string): { family: IpFamily; value: bigint } | nul
  * address). Null when malformed.
  */
 export function parseCidr(text: string): IpRange | null {
+  // Checks parse the same few rule CIDRs for every target: remember answers (bounded; ranges are frozen).
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const r = parseCidrUncached(text);
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  parsed.set(text, r);
+  return r;
+}
+
+const PARSE_CACHE_LIMIT = 10_000;
+const parsed = new Map<string, IpRange | null>();
+
+function parseCidrUncached(text: string): IpRange | null {
   const t = text.trim();
   const slash = t.indexOf("/");
   const ip = parseIp(slash < 0 ? t : t.slice(0, slash));
@@ -93,7 +106,7 @@ export function parseCidr(text: string): IpRange | null {
   }
   const hostMask = (1n << (bits - prefix)) - 1n;
   const first = ip.value & ~hostMask & ((1n << bits) - 1n);
-  return { family: ip.family, first, last: first | hostMask, text: t };
+  return Object.freeze({ family: ip.family, first, last: first | hostMask, text: t });
 }
 
 /** Like parseCidr, but throws on malformed input (for ranges the program itself built). */

@@ -117,12 +117,20 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   const partial = blocks.every((b) => b.verdict.result === "partial");
   const subnets = [...new Set(blocks.map((b) => b.leg.subnetId))];
   const evidence: Evidence[] = [];
-  const lines = groupBy(blocks, (b) => `${b.leg.name}|${deniedText(b)}`);
+  const texts = new Map<NaclVerdict, string>();
+  const denied = (b: NaclBlock) => {
+    const known = texts.get(b.verdict);
+    if (known !== undefined) return known;
+    const t = deniedText(b);
+    texts.set(b.verdict, t);
+    return t;
+  };
+  const lines = groupBy(blocks, (b) => `${b.leg.name}|${denied(b)}`);
   for (const group of [...lines.values()].slice(0, 6)) {
     const on = listOf(group.map((b) => b.leg.subnetId));
     evidence.push({
       source: "network-acls",
-      detail: `${acl.id} (${egress ? "egress" : "ingress"}, on ${on}) drops ${legText(group)}: ${deniedText(group[0])}`,
+      detail: `${acl.id} (${egress ? "egress" : "ingress"}, on ${on}) drops ${legText(group)}: ${denied(group[0])}`,
     });
   }
   if (lines.size > 6)
