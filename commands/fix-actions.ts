@@ -5,11 +5,12 @@
  */
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
 import { approvalFlowFor } from "../src/approvals/for-app.ts";
 import { ACTION } from "../src/slack/action-ids.ts";
 import { renderOutcome, renderPlan, renderRefusal, renderRejected } from "../src/slack/blocks/plan.ts";
 import type { AppDeps } from "../src/slack/deps.ts";
-import type { SlackMessage } from "../src/slack/message.ts";
+import type { ReplyMessage, SlackMessage } from "../src/slack/message.ts";
 import { createResponder, errorSummary } from "../src/slack/respond.ts";
 
 interface Click {
@@ -33,7 +34,12 @@ function clickOf(body: BlockAction, action: ButtonAction): Click {
   };
 }
 
-type Handler = (click: Click, client: WebClient, deps: AppDeps) => Promise<void>;
+/** What a button's work produces: the message to show, as a new thread reply or replacing the clicked one. */
+interface Reply {
+  message: SlackMessage;
+  how: "thread" | "replace";
+}
+type Handler = (click: Click, client: WebClient) => Promise<Reply>;
 
 export function register(app: App, deps: AppDeps): void {
   const on = (actionId: string, what: string, handle: Handler) =>
@@ -41,65 +47,85 @@ export function register(app: App, deps: AppDeps): void {
       await ack();
       const click = clickOf(body, action);
       const logger = deps.logger.child({ action: actionId, user: click.user, channel: click.channel });
-      const work = handle(click, client, deps).catch(async (e: unknown) => {
-        logger.info({ err: errorSummary(e) }, `${what} refused or failed`);
-        const respond = createResponder(
+      const responder = () =>
+        createResponder(
           { response_url: click.responseUrl, channel_id: click.channel, user_id: click.user },
           { client, logger },
         );
-        await respond({ ...renderRefusal(e, what), replace_original: false }).catch((e2: unknown) =>
-          logger.error({ err: errorSummary(e2) }, "could not tell the user why"),
-        );
-      });
+      const work = (async () => {
+        let reply: Reply;
+        try {
+          reply = await handle(click, client);
+        } catch (e) {
+          // Refused or failed before anything changed: only the clicker hears why.
+          logger.info({ err: errorSummary(e) }, `${what} refused or failed`);
+          await responder()({ ...renderRefusal(e, what), replace_original: false });
+          return;
+        }
+        await deliver(client, click, reply, responder, logger);
+      })().catch((e: unknown) => logger.error({ err: errorSummary(e) }, `could not answer ${what}`));
       await (deps.work ? deps.work.track(work) : work);
     });
 
   on(ACTION.fix, "planning the fix", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
     const plan = await flow.createPlan(click.value, click.user);
-    await post(
-      client,
-      click.channel,
-      click.threadTs,
-      renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
-    );
+    return {
+      how: "thread",
+      message: renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
+    };
   });
 
   on(ACTION.approve, "approving the plan", async (click, client) => {
     const result = await approvalFlowFor(deps, client).approve(click.value, click.user);
-    await replaceOrPost(client, click, renderOutcome(result));
+    return { how: "replace", message: renderOutcome(result) };
   });
 
   on(ACTION.reject, "rejecting the plan", async (click, client) => {
     const plan = await approvalFlowFor(deps, client).reject(click.value, click.user);
-    await replaceOrPost(client, click, renderRejected(plan, click.user));
+    return { how: "replace", message: renderRejected(plan, click.user) };
   });
 
   on(ACTION.undo, "planning the undo", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
     const plan = await flow.undo(click.value, click.user);
-    await post(
-      client,
-      click.channel,
-      click.threadTs,
-      renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
-    );
+    return {
+      how: "thread",
+      message: renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
+    };
   });
 }
 
-async function post(client: WebClient, channel: string, threadTs: string | undefined, message: SlackMessage) {
-  await client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...message });
-}
-
-/** The plan message becomes the result (so nobody clicks a decided plan); a new message when that fails. */
-async function replaceOrPost(client: WebClient, click: Click, message: SlackMessage) {
-  if (click.messageTs) {
+/**
+ * Shows the outcome to the channel: replacing the clicked message (so nobody clicks a decided plan), else as a
+ * thread reply, else through the click's response_url (which works even where the bot is not a member).
+ * A failure here never reads as a refusal: the work itself is done.
+ */
+async function deliver(
+  client: WebClient,
+  click: Click,
+  reply: Reply,
+  responder: () => (m: ReplyMessage) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const { message } = reply;
+  if (reply.how === "replace" && click.messageTs) {
     try {
       await client.chat.update({ channel: click.channel, ts: click.messageTs, ...message });
       return;
-    } catch {
-      // the plan message may be gone; say it in the thread instead
+    } catch (e) {
+      logger.warn({ err: errorSummary(e) }, "could not replace the plan message");
     }
   }
-  await post(client, click.channel, click.threadTs, message);
+  try {
+    await client.chat.postMessage({
+      channel: click.channel,
+      ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+      ...message,
+    });
+    return;
+  } catch (e) {
+    logger.warn({ err: errorSummary(e) }, "could not post in the channel; answering through response_url");
+  }
+  await responder()({ response_type: "in_channel", replace_original: false, ...message });
 }

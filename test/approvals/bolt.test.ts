@@ -323,4 +323,18 @@ describe("remediation from Slack buttons", () => {
     expect(String(late.body.text)).toContain(`already rejected by <@${REQUESTER}>`);
     expect(writesSince(sim.world.callLog, mark)).toHaveLength(1);
   });
+
+  it("when the bot cannot post in the channel, the plan arrives through the click's response_url", async () => {
+    const prefix = uniquePrefix("bolt-nopost");
+    prefixes.push(prefix);
+    const store = sharedStore(prefix);
+    const t = await app(store);
+    const raise = OFFERS.raiseIdleTimeout();
+    await store.set(`offer:${raise.offerId}`, JSON.stringify(raise), 3600);
+    fake.failNext("chat.postMessage", { body: { ok: false, error: "not_in_channel" } });
+    await t.action(click(ACTION.fix, raise.offerId, REQUESTER, { fake, hook: "nopost" }));
+    const viaHook = await fake.waitFor(() => fake.postsTo("nopost")[0], 10_000, "the plan via response_url");
+    expect(viaHook.body.response_type).toBe("in_channel");
+    expect(buttonValue(viaHook.body.blocks, ACTION.approve)).toMatch(/^pl_/);
+  });
 });
