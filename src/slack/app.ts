@@ -60,6 +60,8 @@ export function createSlackApp(input: AppDeps): SlackApp {
     receiver,
     logger,
     clientOptions,
+    // No conversation store: the bot keeps no per-conversation state in Bolt (one less middleware per request).
+    convoStore: false,
     ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
   });
   app.error(async (e) => {
@@ -105,11 +107,17 @@ export function withApiSuffix(url: string): string {
 /** Bolt's logger interface on top of pino (so that Bolt's own logs are structured and redacted too). */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
+  // Bolt logs several debug lines per request: format them only when they will be written.
+  const at =
+    (name: "debug" | "info" | "warn" | "error") =>
+    (...m: unknown[]) => {
+      if (log.isLevelEnabled(name)) log[name](m.map(String).join(" "));
+    };
   return {
-    debug: (...m: unknown[]) => log.debug(m.map(String).join(" ")),
-    info: (...m: unknown[]) => log.info(m.map(String).join(" ")),
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(" ")),
-    error: (...m: unknown[]) => log.error(m.map(String).join(" ")),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     setLevel: (l: LogLevel) => {
       level = l;
     },

@@ -38,8 +38,11 @@ export async function runCheck(req: CheckRequest): Promise<void> {
   if (!(await isFirstDelivery(req))) return;
   const work = deps.work ?? new Work();
   const key = `${args.ref.toLowerCase()}|${args.window}`;
-  const { promise, joined } = work.singleFlight(key, () => diagnoseAndRender(args, deps, logger));
+  const { promise, joined } = work.singleFlight(key, () =>
+    work.limit(() => diagnoseAndRender(args, deps, logger)),
+  );
   if (joined) logger.info({ ref: args.ref, window: args.window }, "joined a running diagnosis");
+  else if (work.waiting) logger.info({ waiting: work.waiting }, "diagnosis queued behind others");
   let message: SlackMessage;
   try {
     message = await promise;

@@ -1,12 +1,37 @@
 /**
  * In-process work of one running app: single-flight diagnoses (a second `/alb check` of the same load
- * balancer and window joins the running one) and the set of in-flight promises that a graceful shutdown
- * waits for. One instance per app, created by createSlackApp; never a module-level singleton.
+ * balancer and window joins the running one), a bound on diagnoses running at once (a burst of checks
+ * queues instead of starving the event loop that must ack new requests within 3 s), and the set of in-flight
+ * promises that a graceful shutdown waits for. One instance per app, created by createSlackApp.
  */
 export class Work {
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly queue: (() => void)[] = [];
+  private active = 0;
   private closed = false;
+  readonly maxConcurrent: number;
+
+  constructor(options: { maxConcurrent?: number } = {}) {
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 4);
+  }
+
+  /** Runs `fn` when fewer than maxConcurrent limited runs are active; otherwise waits its turn (FIFO). */
+  async limit<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.maxConcurrent) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+
+  /** Limited runs waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
 
   /** False once shutdown began: new work is refused. */
   get accepting(): boolean {

@@ -127,6 +127,24 @@ describe("graceful drain", () => {
     expect(await stuck.drain(20)).toBe(false);
   });
 
+  it("runs at most maxConcurrent limited jobs at once, in arrival order", async () => {
+    const work = new Work({ maxConcurrent: 2 });
+    let active = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const job = (i: number) => async () => {
+      active++;
+      peak = Math.max(peak, active);
+      order.push(i);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+      return i;
+    };
+    expect(await Promise.all([1, 2, 3, 4, 5].map((i) => work.limit(job(i))))).toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it("shares one run between callers with the same key", async () => {
     const work = new Work();
     let runs = 0;
