@@ -147,6 +147,7 @@ function run(s: Snapshot): Finding[] {
       b.path.tg.arn,
       [...(b.path.host?.securityGroupIds ?? [])].sort().join("+"),
       b.port,
+      b.path.albSubnets.map((a) => a.id).join("+"),
       b.verdict.coverage,
       b.hcBlocked,
       b.hcPort,
