@@ -39,7 +39,8 @@ export type TriageOutcome = "ignored" | "not-watched" | "duplicate" | "diagnosin
 
 export class TriageService {
   private readonly state: TriageState;
-  private readonly pendingEdits = new Set<string>();
+  /** The edit in flight per load balancer on this replica (its token). */
+  private readonly pendingEdits = new Map<string, symbol>();
 
   constructor(private readonly deps: TriageDeps) {
     this.state = new TriageState(deps.store, deps.dedupeSeconds);
@@ -109,41 +110,59 @@ export class TriageService {
     }
     await this.state.saveDiagnosis(lbName, diagnosis);
     const permalink = slackPermalink(record.channel, record.alarmTs);
-    await this.deps.pacer.run(record.channel, async () => {
-      const message = await this.state.render(lbName, permalink);
-      const posted = await client.chat.postMessage({
+    const rendered = await this.state.render(lbName, permalink);
+    // Only the Slack call itself sits in the paced slot, so calls reach Slack at the pace.
+    const posted = await this.deps.pacer.run(record.channel, () =>
+      client.chat.postMessage({
         channel: record.channel,
         thread_ts: record.alarmTs,
-        text: message.text,
-        blocks: message.blocks,
+        text: rendered.text,
+        blocks: rendered.blocks,
         unfurl_links: false,
-      });
-      if (posted.ts) await this.state.saveReply(lbName, { channel: record.channel, ts: posted.ts });
-    });
+      }),
+    );
+    if (!posted.ts) return;
+    await this.state.saveReply(lbName, { channel: record.channel, ts: posted.ts });
+    // Alarms counted while the post waited for its slot: one edit brings the reply up to date.
+    if ((await this.state.render(lbName, permalink)).text !== rendered.text)
+      this.scheduleEdit(lbName, client);
   }
 
-  /** Edits the thread reply with the current counter and recovery; coalesced: one pending edit per LB. */
+  /**
+   * Edits the thread reply with the current counter and recovery. At most one edit per load balancer is
+   * in flight on this replica; alarms counted while it waits for its slot are caught by the re-check after
+   * the send, which schedules one more edit. So the last edit always shows the final state, on every replica.
+   */
   private scheduleEdit(lbName: string, client: WebClient): void {
     if (this.pendingEdits.has(lbName)) return;
-    this.pendingEdits.add(lbName);
+    const token = Symbol(lbName);
+    this.pendingEdits.set(lbName, token);
+    const done = () => {
+      if (this.pendingEdits.get(lbName) === token) this.pendingEdits.delete(lbName);
+    };
     const edit = async () => {
       const reply = await this.state.reply(lbName);
-      if (!reply) return; // the diagnosis is still running: its post will carry the latest counter
-      await this.deps.pacer.run(reply.channel, async () => {
-        // Read the state at the moment of the call, so the edit shows every alarm counted before it.
-        this.pendingEdits.delete(lbName);
-        const record = await this.state.record(lbName);
-        const message = await this.state.render(
-          lbName,
-          record ? slackPermalink(record.channel, record.alarmTs) : undefined,
-        );
-        await client.chat.update({
+      if (!reply) {
+        // Not posted yet: the post re-checks the counter once it is. If it was posted meanwhile, the
+        // alarms counted while this edit was pending must still reach it.
+        done();
+        if (await this.state.reply(lbName)) this.scheduleEdit(lbName, client);
+        return;
+      }
+      const record = await this.state.record(lbName);
+      const permalink = record ? slackPermalink(record.channel, record.alarmTs) : undefined;
+      const message = await this.state.render(lbName, permalink);
+      await this.deps.pacer.run(reply.channel, () =>
+        client.chat.update({
           channel: reply.channel,
           ts: reply.ts,
           text: message.text,
           blocks: message.blocks,
-        });
-      });
+        }),
+      );
+      done();
+      if (!sameContent(await this.state.render(lbName, permalink), message))
+        this.scheduleEdit(lbName, client);
     };
     this.background(
       edit()
@@ -153,7 +172,7 @@ export class TriageService {
             "thread edit failed",
           ),
         )
-        .finally(() => this.pendingEdits.delete(lbName)),
+        .finally(done),
     );
   }
 
@@ -181,6 +200,10 @@ export class TriageService {
   watchedByStore() {
     return this.state.watched();
   }
+}
+
+function sameContent(a: SlackMessage, b: SlackMessage): boolean {
+  return JSON.stringify(a.blocks) === JSON.stringify(b.blocks);
 }
 
 /** Edits, joins, thread replies and the bot's own messages are not alarms. */

@@ -109,9 +109,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    // The time a call reached Slack: taken before reading the body, whose size varies.
+    const at = Date.now();
     const raw = await readBody(req);
     const path = new URL(req.url ?? "/", "http://x").pathname;
-    const at = Date.now();
     if (path.startsWith("/hooks/")) {
       const id = decodeURIComponent(path.slice("/hooks/".length));
       const failure = takeFailure("hooks");
