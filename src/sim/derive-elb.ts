@@ -260,7 +260,7 @@ export function deriveElb(s: Scenario, ec2: Ec2Part, problems: Problems): ElbPar
               `listener-rule/app/${lb.LoadBalancerName}/${id}/${listenerId}/${ruleId}`,
             ),
           Priority: String(r.Priority),
-          Conditions: r.Conditions as RuleW["Conditions"],
+          Conditions: (r.Conditions as RuleW["Conditions"]).map(withBothValueForms),
           Actions: r.Actions.map((a, m) => resolveAction(a, [...lpath, "Rules", k, "Actions", m])),
           IsDefault: false,
         };
@@ -306,6 +306,23 @@ export function deriveElb(s: Scenario, ec2: Ec2Part, problems: Problems): ElbPar
     ]);
   });
   return { loadBalancers, listeners, targetGroups, nodeInterfaces };
+}
+
+/**
+ * AWS describes host-header and path-pattern conditions in both forms, the legacy `Values` and the
+ * `HostHeaderConfig` / `PathPatternConfig` block, whichever was used to create them.
+ */
+function withBothValueForms(c: RuleW["Conditions"][number]): RuleW["Conditions"][number] {
+  const key =
+    c.Field === "host-header"
+      ? "HostHeaderConfig"
+      : c.Field === "path-pattern"
+        ? "PathPatternConfig"
+        : undefined;
+  if (!key) return c;
+  const values = c.Values ?? c[key]?.Values;
+  if (!values) return c;
+  return { ...c, Values: values, [key]: { ...c[key], Values: c[key]?.Values ?? values } };
 }
 
 const SHORT_HC: [keyof HealthCheckSettings, string][] = [

@@ -141,7 +141,16 @@ describe("listeners and rules", () => {
       ["20", false],
       ["default", true],
     ]);
-    expect(out.Rules![0].Conditions).toEqual([{ Field: "path-pattern", Values: ["/admin/*"] }]);
+    expect(out.Rules![0].Conditions).toEqual([
+      { Field: "path-pattern", Values: ["/admin/*"], PathPatternConfig: { Values: ["/admin/*"] } },
+    ]);
+    expect(out.Rules![1].Conditions).toEqual([
+      {
+        Field: "host-header",
+        Values: ["beta.example.com"],
+        HostHeaderConfig: { Values: ["beta.example.com"] },
+      },
+    ]);
     expect(out.Rules![1].Actions?.[0].ForwardConfig?.TargetGroups?.map((t) => t.Weight)).toEqual([90, 10]);
     expect(out.Rules![2].Actions?.[0].TargetGroupArn).toBe(API_TG);
     const one = await elb.send(new DescribeRulesCommand({ RuleArns: [out.Rules![2].RuleArn!] }));
