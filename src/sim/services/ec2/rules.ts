@@ -140,6 +140,7 @@ export function ruleShape(r: FlatRule, ownerId: string, region: string) {
     PrefixListId: s.kind === "prefix" ? s.value : undefined,
     ReferencedGroupInfo: s.kind === "group" ? { GroupId: s.value, UserId: s.userId ?? ownerId } : undefined,
     Description: s.description,
+    Tags: [] as { Key: string; Value: string }[],
     SecurityGroupRuleArn: `arn:aws:ec2:${region}:${ownerId}:security-group-rule/${id}`,
   };
 }

@@ -94,6 +94,7 @@ export function describeSecurityGroups(input: DescribeSecurityGroupsRequest, wor
   );
   return {
     SecurityGroups: page.map((g) => ({
+      Tags: [],
       ...g,
       IpPermissions: permissionsOut(g.IpPermissions, g.OwnerId),
       IpPermissionsEgress: permissionsOut(g.IpPermissionsEgress, g.OwnerId),
@@ -103,7 +104,7 @@ export function describeSecurityGroups(input: DescribeSecurityGroupsRequest, wor
   };
 }
 
-type RuleOut = ReturnType<typeof ruleShape> & { Tags?: never[] };
+type RuleOut = ReturnType<typeof ruleShape>;
 
 export function describeSecurityGroupRules(input: DescribeSecurityGroupRulesRequest, world: World) {
   const all: RuleOut[] = world.securityGroups.flatMap((g) =>

@@ -102,6 +102,9 @@ export function listObjectsV2(bucket: BucketW, q: URLSearchParams): string {
         el("ETag", o.ETag),
         el("Size", o.Body.length),
         el("StorageClass", "STANDARD"),
+        // S3 computes a full-object CRC64NVME checksum for every new object (since 2025) and lists it.
+        el("ChecksumAlgorithm", "CRC64NVME"),
+        el("ChecksumType", "FULL_OBJECT"),
       );
     }),
     ...prefixes.map((p) => el("CommonPrefixes", el("Prefix", enc(p)))),
