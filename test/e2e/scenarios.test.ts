@@ -82,7 +82,8 @@ describe.each(files)("scenario %s", (file) => {
     if (!root || !expected.evidence?.length) return;
     const text = root.evidence.map((e) => e.detail).join("\n");
     for (const needle of expected.evidence) {
-      const re = needle.startsWith("/") && needle.endsWith("/") ? new RegExp(needle.slice(1, -1)) : null;
+      const m = /^\/(.+)\/([a-z]*)$/.exec(needle);
+      const re = m ? new RegExp(m[1], m[2]) : null;
       if (re) expect(text).toMatch(re);
       else expect(text).toContain(needle);
     }
