@@ -1,13 +1,13 @@
 import type { ReportFigures } from "../domain/report.ts";
 import type { Snapshot } from "../domain/snapshot.ts";
-import { classCount, elbGenerated } from "./evidence/logs.ts";
+import { classCount, elbGenerated, usableLogs } from "./evidence/logs.ts";
 import { p99Seconds } from "./evidence/latency.ts";
 import { metricSum } from "./evidence/metrics.ts";
 import { idleTimeoutKnown, idleTimeoutSeconds, isUnhealthy } from "./evidence/targets.ts";
 
 /** Key figures for people: metrics first (complete counts), access logs when metrics are missing. */
 export function reportFigures(s: Snapshot): ReportFigures {
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   const targets = s.targetGroups.flatMap((g) => g.targets).filter((t) => t.state !== "unused");
   return {
     elb502: metricSum(s, "HTTPCode_ELB_502_Count") ?? (logs ? elbGenerated(logs, "502") : null),

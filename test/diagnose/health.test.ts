@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  healthCheckSettingsCheck,
-  matcherAccepts,
   codesFromDescription,
+  healthCheckMisconfiguredCheck,
+  matcherAccepts,
 } from "../../src/diagnose/checks/health-check.ts";
+import { healthCheckTooSlowCheck } from "../../src/diagnose/checks/health-check-too-slow.ts";
 import { targetHealthCheck } from "../../src/diagnose/checks/health.ts";
 import {
   allTargetsUnhealthy,
@@ -19,7 +20,8 @@ import {
 import { allMinutes, logPaths, logTargets, spreadOver } from "./fixtures/logs.ts";
 
 const health = (...m: Mutator[]) => targetHealthCheck.run(buildSnapshot(...m));
-const settings = (...m: Mutator[]) => healthCheckSettingsCheck.run(buildSnapshot(...m));
+const settings = (...m: Mutator[]) => healthCheckMisconfiguredCheck.run(buildSnapshot(...m));
+const timing = (...m: Mutator[]) => healthCheckTooSlowCheck.run(buildSnapshot(...m));
 
 describe("target health states", () => {
   it("reports nothing when every target is healthy", () => {
@@ -160,7 +162,7 @@ describe("health-check-too-slow", () => {
   const slow = healthCheck({ intervalSeconds: 60, unhealthyThreshold: 5, timeoutSeconds: 30 });
 
   it("fires when errors hit targets that turned unhealthy, and proposes faster settings", () => {
-    const [f] = settings(
+    const [f] = timing(
       slow,
       targetHealth("i-0a2", "unhealthy", "Target.Timeout"),
       logTargets({
@@ -183,7 +185,7 @@ describe("health-check-too-slow", () => {
   });
 
   it("uses metrics when there are no logs: errors before UnHealthyHostCount rose", () => {
-    const [f] = settings(
+    const [f] = timing(
       slow,
       edit((s) => delete s.accessLogs),
       metric("UnHealthyHostCount", spreadOver(1, [40]), { stat: "Maximum", targetGroup: IDS.tgResourceId }),
@@ -193,12 +195,12 @@ describe("health-check-too-slow", () => {
   });
 
   it("does not fire on slow settings alone", () => {
-    expect(settings(slow)).toEqual([]);
+    expect(timing(slow)).toEqual([]);
   });
 
   it("does not fire with default settings (60 s detection)", () => {
     expect(
-      settings(
+      timing(
         targetHealth("i-0a2", "unhealthy", "Target.Timeout"),
         logTargets({ "10.0.12.10:8080": { requests: 10, classes: { "elb-502-target-closed": 5 } } }),
       ),

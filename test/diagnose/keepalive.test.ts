@@ -152,6 +152,16 @@ describe("keepalive-race", () => {
       expect(f.confidence).toBeLessThan(withLogs.confidence);
     });
 
+    it("an empty log scan (no line in the window yet) also falls back to the metrics", () => {
+      const [f] = run(
+        edit((s) => {
+          s.accessLogs!.lines = { total: 0, inWindow: 0, malformed: 0 };
+        }),
+        metric("HTTPCode_ELB_502_Count", spreadOver(120, allMinutes)),
+      );
+      expect(f.confidence).toBeLessThanOrEqual(0.5);
+    });
+
     it("does not fire on a burst of 502s in two minutes", () => {
       expect(run(accessLogs(null), metric("HTTPCode_ELB_502_Count", spreadOver(120, [30, 31])))).toEqual([]);
     });

@@ -9,7 +9,7 @@
 import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import { confidence } from "../evidence/confidence.ts";
-import { classCount, listFew, pct, secs, statusCount, topByClass } from "../evidence/logs.ts";
+import { classCount, listFew, pct, secs, statusCount, topByClass, usableLogs } from "../evidence/logs.ts";
 import { p99Seconds } from "../evidence/latency.ts";
 
 const LONG_P99_SECONDS = 3;
@@ -18,7 +18,7 @@ const MIN_460 = 5;
 export const clientClosedCheck: Check = {
   name: "client-closed",
   run: (s): Finding[] => {
-    const logs = s.accessLogs;
+    const logs = usableLogs(s);
     if (!logs) return [];
     const n = Math.max(classCount(logs, "client-closed"), statusCount(logs, "460"));
     if (n < MIN_460) return [];

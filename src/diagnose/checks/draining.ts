@@ -14,7 +14,7 @@ import type { LogSummary } from "../../domain/log-summary.ts";
 import type { Evidence, Finding, FixSuggestion } from "../../domain/report.ts";
 import type { Snapshot, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { elbGenerated, listFew, secs } from "../evidence/logs.ts";
+import { elbGenerated, listFew, secs, usableLogs } from "../evidence/logs.ts";
 import { requestTotal, slowestRequestSeconds } from "../evidence/latency.ts";
 import { metricByMinute, metricSum } from "../evidence/metrics.ts";
 import { isDraining, targetsByAddress } from "../evidence/targets.ts";
@@ -49,7 +49,7 @@ interface Gone {
 
 function run(s: Snapshot): Finding[] {
   const groups = s.targetGroups.filter((g) => g.targetType !== "lambda");
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   const gone = logs ? goneAddresses(s, logs) : [];
   const findings: Finding[] = [];
   groups.forEach((g, i) => {
@@ -83,7 +83,7 @@ function forGroup(s: Snapshot, g: TargetGroup, gone: Gone[]): Finding | null {
   const evidence: Evidence[] = [];
   let c: number;
   let errors: number;
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
 
   if (logs && Object.keys(logs.byTarget).length > 0) {
     const byAddress = targetsByAddress(s);

@@ -1,33 +1,26 @@
 /**
- * Health-check settings (alb-facts §4.3, §5.3):
- * - health-check-misconfigured: the check asks for a path, port, protocol or code the application does not serve.
- *   Target.ResponseCodeMismatch with codes outside the matcher (5xx excluded: that is a failing app, not a
- *   misconfiguration); a health-like path that answers clients fine while the checked one does not; a check port
- *   that differs from the traffic port with connections refused there (Target.FailedHealthChecks) while traffic on
- *   the traffic port is answered; a check protocol that differs from the group's.
- *   Confidence: 0.7, + 0.15 when the fix is clear from the evidence (a 2xx/3xx code outside the matcher, or a
- *   health path the logs show answering), + 0.05 when every unhealthy target reports the same thing; 0.75 (+0.1
- *   with traffic answered on the traffic port) for a port mismatch; 0.7 for a protocol mismatch.
- * - health-check-too-slow: interval × unhealthy threshold of 3 minutes or more, with 502/504 on targets that
- *   turned unhealthy. Confidence 0.5, + 0.15 when detection takes 5 minutes or more, + 0.15 when the logs put
- *   the errors on the now-unhealthy targets.
+ * health-check-misconfigured (alb-facts §4.3, §5.3): the health check asks for a path, port, protocol or code the
+ * application does not serve. Target.ResponseCodeMismatch with codes outside the matcher (5xx excluded: that is a
+ * failing app, not a misconfiguration); a health-like path that answers clients fine while the checked one does
+ * not; a check port that differs from the traffic port with connections refused there (Target.FailedHealthChecks)
+ * while traffic on the traffic port is answered; a check protocol that differs from the group's.
+ *
+ * Confidence: 0.7, + 0.15 when the fix is clear from the evidence (a 2xx/3xx code outside the matcher, or a
+ * health path the logs show answering), + 0.05 when every unhealthy target reports the same thing; 0.75 (+0.1
+ * with traffic answered on the traffic port) for a port mismatch; 0.7 for a protocol mismatch.
  */
 import type { Check } from "../check.ts";
 import type { LogSummary } from "../../domain/log-summary.ts";
 import type { Evidence, Finding, FixSuggestion } from "../../domain/report.ts";
 import type { Snapshot, Target, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence } from "../evidence/confidence.ts";
-import { listFew } from "../evidence/logs.ts";
-import { metricByMinute } from "../evidence/metrics.ts";
+import { usableLogs } from "../evidence/logs.ts";
 import { isUnhealthy, targetsByAddress } from "../evidence/targets.ts";
 import { fixHealthCheckFix, type HealthCheckPatch } from "../fixes/fix-health-check.ts";
 
-export const healthCheckSettingsCheck: Check = {
+export const healthCheckMisconfiguredCheck: Check = {
   name: "health-check",
-  run: (s) =>
-    s.targetGroups.flatMap((g) =>
-      [misconfigured(s, g), tooSlow(s, g)].filter((f): f is Finding => f !== null),
-    ),
+  run: (s) => s.targetGroups.flatMap((g) => misconfigured(s, g) ?? []),
 };
 
 const HEALTH_PATH =
@@ -100,8 +93,8 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
     const sameEverywhere =
       new Set(mismatched.map((t) => t.description)).size === 1 && mismatched.length === bad.length;
     let c = 0.7 + (sameEverywhere ? 0.05 : 0);
-    const alternative = answeringHealthPath(s.accessLogs, hc.path);
-    const checkedStats = s.accessLogs?.byPath[hc.path ?? "/"];
+    const alternative = answeringHealthPath(usableLogs(s), hc.path);
+    const checkedStats = usableLogs(s)?.byPath[hc.path ?? "/"];
     if (checkedStats && checkedStats.errors["404"]) {
       evidence.push({
         source: "access-logs",
@@ -115,7 +108,7 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
       patch = { Matcher: [matcher, ...successLike].join(",") };
     } else if (alternative) {
       c += 0.15;
-      const b = s.accessLogs!.byPath[alternative];
+      const b = usableLogs(s)!.byPath[alternative];
       evidence.push({
         source: "access-logs",
         detail: `the application answers ${alternative} for clients (${b.requests} requests, no errors) but the check asks for ${hc.path ?? "/"}`,
@@ -179,7 +172,7 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
 
 /** Requests answered (not failed) by these targets, per the access logs. */
 function trafficAnswered(s: Snapshot, targets: Target[], g: TargetGroup): number {
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   if (!logs) return 0;
   const ids = new Set(targets.map((t) => t.id));
   let n = 0;
@@ -189,97 +182,4 @@ function trafficAnswered(s: Snapshot, targets: Target[], g: TargetGroup): number
     if (b) n += b.requests - Object.values(b.errors).reduce((a, e) => a + e, 0);
   }
   return Math.max(0, n);
-}
-
-const SLOW_DETECTION_SECONDS = 180;
-
-function tooSlow(s: Snapshot, g: TargetGroup): Finding | null {
-  const hc = g.healthCheck;
-  if (!hc.enabled) return null;
-  const detection = hc.intervalSeconds * hc.unhealthyThreshold;
-  if (detection < SLOW_DETECTION_SECONDS) return null;
-
-  const evidence: Evidence[] = [
-    {
-      source: "health-check",
-      detail: `a failing target keeps receiving traffic for up to ${detection} s (interval ${hc.intervalSeconds} s × unhealthy threshold ${hc.unhealthyThreshold}, timeout ${hc.timeoutSeconds} s)`,
-    },
-  ];
-  let c = 0.5 + (detection >= 300 ? 0.15 : 0);
-  const errorsOnUnhealthy = errorsOnTargets(s, g, g.targets.filter(isUnhealthy));
-  if (errorsOnUnhealthy.count > 0) {
-    c += 0.15;
-    evidence.push({
-      source: "access-logs",
-      detail: `${errorsOnUnhealthy.count} ELB 502/504s went to targets that are now unhealthy (${listFew(errorsOnUnhealthy.ids)})`,
-    });
-  } else if (!errorsBeforeUnhealthy(s, g, detection, evidence)) {
-    return null;
-  }
-  const interval = Math.min(hc.intervalSeconds, 10);
-  const patch: HealthCheckPatch = {
-    HealthCheckIntervalSeconds: interval,
-    UnhealthyThresholdCount: Math.min(hc.unhealthyThreshold, 2),
-    HealthCheckTimeoutSeconds: Math.min(hc.timeoutSeconds, interval - 1, 5),
-  };
-  const fix = fixHealthCheckFix(g, patch);
-  return {
-    id: "health-check-too-slow",
-    severity: "warning",
-    confidence: confidence(c, 0.85),
-    title: `Health checks of ${g.name} take ${Math.round(detection / 60)} minutes to take a failing target out`,
-    evidence,
-    resources: [g.arn],
-    fixes: fix ? [fix] : [],
-  };
-}
-
-function errorsOnTargets(s: Snapshot, g: TargetGroup, targets: Target[]): { count: number; ids: string[] } {
-  const logs = s.accessLogs;
-  if (!logs || targets.length === 0) return { count: 0, ids: [] };
-  const ids = new Set(targets.map((t) => t.id));
-  let count = 0;
-  const hit: string[] = [];
-  for (const [address, lt] of targetsByAddress(s)) {
-    if (lt.group.arn !== g.arn || !ids.has(lt.target.id)) continue;
-    const b = logs.byTarget[address];
-    const n = (b?.errors["502"] ?? 0) + (b?.errors["504"] ?? 0);
-    if (n > 0) {
-      count += n;
-      hit.push(lt.target.id);
-    }
-  }
-  return { count, ids: hit };
-}
-
-/** Metrics-only: ELB 502/504s in the detection period before UnHealthyHostCount first rose. */
-function errorsBeforeUnhealthy(
-  s: Snapshot,
-  g: TargetGroup,
-  detection: number,
-  evidence: Evidence[],
-): boolean {
-  const unhealthy = metricByMinute(s, "UnHealthyHostCount", "Maximum", g.resourceId);
-  const series = unhealthy.size
-    ? unhealthy
-    : metricByMinute(s, "UnHealthyHostCount", "Average", g.resourceId);
-  const firstUnhealthy = [...series.entries()]
-    .filter(([, v]) => v > 0)
-    .map(([k]) => k)
-    .sort()[0];
-  if (!firstUnhealthy) return false;
-  const t = Date.parse(`${firstUnhealthy.slice(0, 16)}:00Z`);
-  let errors = 0;
-  for (const metric of ["HTTPCode_ELB_502_Count", "HTTPCode_ELB_504_Count"]) {
-    for (const [k, v] of metricByMinute(s, metric)) {
-      const m = Date.parse(`${k.slice(0, 16)}:00Z`);
-      if (m < t && m >= t - detection * 1000) errors += v;
-    }
-  }
-  if (errors === 0) return false;
-  evidence.push({
-    source: "metrics",
-    detail: `${errors} ELB 502/504s in the ${detection} s before UnHealthyHostCount rose at ${firstUnhealthy}`,
-  });
-  return true;
 }

@@ -12,7 +12,7 @@ import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot, Target, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence } from "../evidence/confidence.ts";
-import { classCount, listFew } from "../evidence/logs.ts";
+import { classCount, listFew, usableLogs } from "../evidence/logs.ts";
 import { metricPeak, metricSum } from "../evidence/metrics.ts";
 import { forwardedGroupArns, isDraining, isHealthy, isUnhealthy } from "../evidence/targets.ts";
 
@@ -138,7 +138,7 @@ export function reasonsOf(targets: Target[]): string[] {
 }
 
 function add503Evidence(s: Snapshot, evidence: Evidence[]): void {
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   const fromLogs = logs ? classCount(logs, "elb-503-no-target") : null;
   const fromMetrics = metricSum(s, "HTTPCode_ELB_503_Count");
   if (fromLogs)

@@ -11,7 +11,7 @@ import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { classCount, elbGenerated, listFew, pct, secs, topByClass } from "../evidence/logs.ts";
+import { classCount, elbGenerated, listFew, pct, secs, topByClass, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
 import { metricPeak, metricSum } from "../evidence/metrics.ts";
 import { idleTimeoutSeconds } from "../evidence/targets.ts";
@@ -33,7 +33,7 @@ function run(s: Snapshot): Finding[] {
   let errors: number;
   let slowest: number | null = maxTrt;
 
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   if (logs) {
     const timedOut = classCount(logs, "elb-504-idle-timeout");
     if (timedOut === 0) return [];

@@ -2,7 +2,8 @@ import type { Check } from "../check.ts";
 import { accessLogsCheck } from "./access-logs.ts";
 import { clientClosedCheck } from "./client-closed.ts";
 import { drainingCheck } from "./draining.ts";
-import { healthCheckSettingsCheck } from "./health-check.ts";
+import { healthCheckMisconfiguredCheck } from "./health-check.ts";
+import { healthCheckTooSlowCheck } from "./health-check-too-slow.ts";
 import { targetHealthCheck } from "./health.ts";
 import { idleTimeoutCheck } from "./idle-timeout.ts";
 import { keepaliveCheck } from "./keepalive.ts";
@@ -21,7 +22,8 @@ export const ALL_CHECKS: readonly Check[] = [
   keepaliveCheck,
   idleTimeoutCheck,
   targetHealthCheck,
-  healthCheckSettingsCheck,
+  healthCheckMisconfiguredCheck,
+  healthCheckTooSlowCheck,
   drainingCheck,
   tlsCheck,
   overloadCheck,

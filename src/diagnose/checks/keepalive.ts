@@ -5,13 +5,21 @@
  * with no rise in TargetConnectionErrorCount or target 5XX, and an idle timeout at or above common backend
  * keep-alive defaults. Not this check: 502s on draining or deregistered targets (deregistration-draining),
  * targets failing nearly every request (TLS, nothing listening), app-generated 502s (target-returned-5xx).
+ *
+ * Confidence (logs): 0.45 + 0.35 × (closed-connection 502s on healthy targets / ELB-generated 502s)
+ * + 0.1 with 3 or more targets (0.07 with 2, or with the group's only target; 0.03 for one of several)
+ * + 0.05 at both low and high load − 0.2 when all of them sit within 3 minutes (an event, not a race)
+ * + 0.05 when HTTPCode_ELB_502_Count agrees (− 0.15 when it does not) − 0.1 when the targets returned as many
+ * 5xx themselves + 0.05 with an idle timeout ≥ 5 s (− 0.15 below); at most 0.95.
+ * Metrics only: 0.35 + 0.05 at low and high load + 0.05 over 10 minutes or more + up to 0.05 for the idle
+ * timeout; at most 0.5.
  */
 import type { Check } from "../check.ts";
 import type { LogSummary } from "../../domain/log-summary.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { classCount, elbGenerated, listFew, pct, secs } from "../evidence/logs.ts";
+import { classCount, elbGenerated, listFew, secs, usableLogs } from "../evidence/logs.ts";
 import { slowestRequestSeconds, requestTotal } from "../evidence/latency.ts";
 import { metricByMinute, metricPeak, metricSum } from "../evidence/metrics.ts";
 import {
@@ -22,7 +30,7 @@ import {
   locateTargets,
   targetsByAddress,
 } from "../evidence/targets.ts";
-import { logMinutes, spreadOf, type Spread } from "../evidence/time.ts";
+import { describeSpread, isBurst, logMinutes, spreadOf } from "../evidence/time.ts";
 import { raiseBackendKeepAliveFix } from "../fixes/raise-backend-keepalive.ts";
 import { BELOW_COMMON_KEEPALIVE_SECONDS, setIdleTimeoutFix } from "../fixes/set-idle-timeout.ts";
 
@@ -34,7 +42,10 @@ const KEEPALIVE_DEFAULTS =
 
 export const keepaliveCheck: Check = {
   name: "keepalive",
-  run: (s) => (s.accessLogs ? fromLogs(s, s.accessLogs) : fromMetrics(s)),
+  run: (s) => {
+    const logs = usableLogs(s);
+    return logs ? fromLogs(s, logs) : fromMetrics(s);
+  },
 };
 
 function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
@@ -214,22 +225,6 @@ function idleEvidence(s: Snapshot, evidence: Evidence[]): number {
     detail: `idle_timeout.timeout_seconds is only ${idle} s: only backends with very short keep-alives (Gunicorn 2 s) can race it`,
   });
   return -0.15;
-}
-
-function describeSpread(sp: Spread): string | null {
-  if (sp.minutesWithErrors === 0) return null;
-  const load =
-    sp.atLowLoad > 0 && sp.atHighLoad > 0
-      ? `at low and high load (${sp.atLowLoad} in quieter minutes, ${sp.atHighLoad} in busier ones)`
-      : sp.atHighLoad > 0
-        ? "only in the busier minutes"
-        : "only in the quieter minutes";
-  return `the 502s occur in ${sp.minutesWithErrors} of ${sp.minutesWithTraffic} minutes with traffic (${pct(sp.minutesWithErrors, Math.max(1, sp.minutesWithTraffic))}), ${load}`;
-}
-
-/** All errors inside a few minutes of a long window: looks like an event (deploy, restart), not a steady race. */
-function isBurst(sp: Spread): boolean {
-  return sp.minutesWithTraffic >= 15 && sp.spanMinutes > 0 && sp.spanMinutes <= 3;
 }
 
 function anyTargetDrainingOrUnhealthy(s: Snapshot): boolean {

@@ -6,6 +6,7 @@
  * Confidence: 0.9 with error_reason codes (the ALB says what failed), 0.7 from the metrics alone.
  */
 import type { Check } from "../check.ts";
+import { usableLogs } from "../evidence/logs.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
 import { requestTotal } from "../evidence/latency.ts";
@@ -51,7 +52,7 @@ export const LAMBDA_ADVICE: Record<string, string> = {
 export const lambdaCheck: Check = {
   name: "lambda",
   run: (s): Finding[] => {
-    const logs = s.accessLogs;
+    const logs = usableLogs(s);
     const codes = Object.entries(logs?.byErrorReason ?? {})
       .filter(([code, n]) => code.startsWith("Lambda") && n > 0)
       .sort((a, b) => b[1] - a[1]);

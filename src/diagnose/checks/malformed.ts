@@ -9,7 +9,7 @@
 import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { classCount, elbGenerated, listFew, topByClass } from "../evidence/logs.ts";
+import { classCount, elbGenerated, listFew, topByClass, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
 import { targetsByAddress } from "../evidence/targets.ts";
 
@@ -18,7 +18,7 @@ const MIN_LINES = 3;
 export const malformedCheck: Check = {
   name: "malformed",
   run: (s): Finding[] => {
-    const logs = s.accessLogs;
+    const logs = usableLogs(s);
     if (!logs) return [];
     const n = classCount(logs, "elb-502-malformed-response");
     if (n < MIN_LINES) return [];

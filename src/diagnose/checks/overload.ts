@@ -13,7 +13,7 @@ import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { classCount, pct, topByClass } from "../evidence/logs.ts";
+import { classCount, pct, topByClass, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
 import { correlation, metricByMinute, metricSum } from "../evidence/metrics.ts";
 import { logMinutes, spreadOf } from "../evidence/time.ts";
@@ -21,7 +21,7 @@ import { logMinutes, spreadOf } from "../evidence/time.ts";
 export const overloadCheck: Check = { name: "overload", run };
 
 function run(s: Snapshot): Finding[] {
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   const requestsByMinute = metricByMinute(s, "RequestCount");
   let errorsByMinute = metricByMinute(s, "TargetConnectionErrorCount");
   let connErrors = metricSum(s, "TargetConnectionErrorCount") ?? 0;

@@ -10,7 +10,7 @@ import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { classCount, listFew, pct, topByClass } from "../evidence/logs.ts";
+import { classCount, listFew, pct, topByClass, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
 import { metricSum } from "../evidence/metrics.ts";
 import { targetsByAddress } from "../evidence/targets.ts";
@@ -18,7 +18,7 @@ import { targetsByAddress } from "../evidence/targets.ts";
 export const target5xxCheck: Check = { name: "target-5xx", run };
 
 function run(s: Snapshot): Finding[] {
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   const metricTarget = metricSum(s, "HTTPCode_Target_5XX_Count");
   const metricElb = metricSum(s, "HTTPCode_ELB_5XX_Count");
   const evidence: Evidence[] = [];

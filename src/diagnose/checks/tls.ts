@@ -10,7 +10,7 @@ import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
-import { listFew, pct } from "../evidence/logs.ts";
+import { listFew, pct, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
 import { metricSum } from "../evidence/metrics.ts";
 import { isUnhealthy, targetsByAddress } from "../evidence/targets.ts";
@@ -41,7 +41,7 @@ function forGroup(s: Snapshot, g: TargetGroup): Finding | null {
 
   let failedRequests = 0;
   let everyRequest = false;
-  const logs = s.accessLogs;
+  const logs = usableLogs(s);
   if (logs) {
     const failing: string[] = [];
     let requests = 0;

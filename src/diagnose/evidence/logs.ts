@@ -1,4 +1,5 @@
 import type { BucketStats, LogErrorClass, LogSummary } from "../../domain/log-summary.ts";
+import type { Snapshot } from "../../domain/snapshot.ts";
 
 /** Helpers over the access-log summary. All of them treat missing keys as 0. */
 
@@ -60,4 +61,13 @@ export function secs(v: number): string {
 export function listFew(items: string[], max = 3): string {
   if (items.length <= max) return items.join(", ");
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+
+/**
+ * The access-log summary when it can speak for the window: logging on and at least one line in the window.
+ * Otherwise checks fall back to metrics (an empty scan, e.g. delivery lag, is no evidence of no errors).
+ */
+export function usableLogs(snapshot: Snapshot): LogSummary | undefined {
+  const logs = snapshot.accessLogs;
+  return logs && logs.enabled !== false && logs.lines.inWindow > 0 ? logs : undefined;
 }

@@ -73,3 +73,21 @@ export function shareInRange(
   }
   return { inside, total };
 }
+
+/** "the 502s occur in 26 of 60 minutes with traffic (43%), at low and high load (...)"; null without errors. */
+export function describeSpread(sp: Spread, what = "502s"): string | null {
+  if (sp.minutesWithErrors === 0) return null;
+  const load =
+    sp.atLowLoad > 0 && sp.atHighLoad > 0
+      ? `at low and high load (${sp.atLowLoad} in quieter minutes, ${sp.atHighLoad} in busier ones)`
+      : sp.atHighLoad > 0
+        ? "only in the busier minutes"
+        : "only in the quieter minutes";
+  const share = Math.round((100 * sp.minutesWithErrors) / Math.max(1, sp.minutesWithTraffic));
+  return `the ${what} occur in ${sp.minutesWithErrors} of ${sp.minutesWithTraffic} minutes with traffic (${share}%), ${load}`;
+}
+
+/** All errors inside a few minutes of a long window: looks like an event (deploy, restart), not a steady state. */
+export function isBurst(sp: Spread): boolean {
+  return sp.minutesWithTraffic >= 15 && sp.spanMinutes > 0 && sp.spanMinutes <= 3;
+}
