@@ -15,8 +15,7 @@ import {
   type PlanDraft,
   type Risk,
   type Settings,
-  changedKeys,
-  differences,
+  describeChanges,
 } from "./plan.ts";
 
 export interface PlanContext {
@@ -87,9 +86,7 @@ export function defineFix(spec: FixModuleSpec): FixModule {
         calls,
         before,
         after,
-        summary: `Undo: ${changedKeys(before, after)
-          .map((k) => `${k} ${before[k] ?? "(unset)"} -> ${after[k] ?? "(unset)"}`)
-          .join(", ")}`,
+        summary: `Undo: ${describeChanges(before, after)}`,
         risks: spec.inverseRisks?.(plan) ?? [],
         multiResource: plan.multiResource,
         noop: calls.length === 0,
@@ -102,6 +99,3 @@ export function defineFix(spec: FixModuleSpec): FixModule {
 export function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
-
-/** Drift: the settings of `expected` that no longer hold. */
-export { differences };

@@ -106,7 +106,3 @@ export function describeChanges(before: Settings, after: Settings): string {
     .map((k) => `${k} ${before[k] ?? "(unset)"} -> ${after[k] ?? "(unset)"}`)
     .join(", ");
 }
-
-export function isFinal(state: PlanState): boolean {
-  return state !== "pending";
-}
