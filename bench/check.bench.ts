@@ -19,7 +19,7 @@ const { values } = parseArgs({
     scenario: { type: "string", default: "scenarios/keepalive-race.yaml" },
     runs: { type: "string", default: "7" },
     latency: { type: "string", default: "50" },
-    concurrency: { type: "string", default: "4" },
+    concurrency: { type: "string", default: "8" },
   },
 });
 const latency = Number(values.latency);

@@ -49,7 +49,7 @@ export const ConfigSchema = z
       .regex(/^\d+[mhd]$/, "expected a duration such as 30m, 1h or 1d")
       .optional()
       .default("1h"),
-    LOG_SCAN_CONCURRENCY: int(4, 1, 64),
+    LOG_SCAN_CONCURRENCY: int(8, 1, 64),
 
     REDIS_URL: z
       .string()

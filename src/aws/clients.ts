@@ -40,6 +40,9 @@ export const SIMULATOR_CREDENTIALS: AwsCredentialIdentity = {
 };
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  // alb-doctor supports Node.js 20 with the SDK versions its lock file pins; the SDK's notice that future
+  // versions will need Node.js 22 is not actionable for its users, and would land in every CLI run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? undefined;
   const common = {

@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIo): void {
     .option("--scenario <file>", "run against a simulated account (scenario YAML) instead of AWS")
     .option("--json", "print the report as JSON (the findings.md contract)")
     .option("--blocks", "print the Slack message (Block Kit JSON) and a Block Kit Builder link")
-    .option("--concurrency <n>", "access-log objects fetched at once", "4")
+    .option("--concurrency <n>", "access-log objects fetched at once", "8")
     .addHelpText(
       "after",
       "\nExit codes: 0 healthy, 1 problems found, 2 incomplete or usage error.\n" +
@@ -31,7 +31,7 @@ export function register(program: Command, io: CliIo): void {
         scenario: opts.scenario as string | undefined,
         region: opts.region as string | undefined,
         window: opts.window as string,
-        concurrency: Number(opts.concurrency) || 4,
+        concurrency: Number(opts.concurrency) || 8,
       });
       try {
         const report = await runtime.diagnose(ref, {

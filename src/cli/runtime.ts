@@ -57,6 +57,6 @@ function makeDiagnoser(aws: AwsClients, now: () => Date, options: { window?: str
     aws,
     now,
     defaultWindow: options.window ?? "1h",
-    scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 4 }),
+    scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 8 }),
   });
 }
