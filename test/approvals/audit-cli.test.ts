@@ -22,7 +22,7 @@ const entry = (over: Partial<AuditEntry>): AuditEntry => ({
 });
 
 beforeAll(async () => {
-  store = createRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+  store = createRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, connectTimeoutMs: 3000 });
   await store.appendAudit(entry({ event: "plan-created", actor: "U0ALICE" }));
   await store.appendAudit(
     entry({

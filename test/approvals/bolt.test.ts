@@ -67,7 +67,11 @@ function click(
 const stores: Store[] = [];
 const prefixes: string[] = [];
 function sharedStore(prefix: string, url = TEST_REDIS_URL): Store {
-  const store = createRedisStore({ url, keyPrefix: prefix, connectTimeoutMs: 500 });
+  const store = createRedisStore({
+    url,
+    keyPrefix: prefix,
+    connectTimeoutMs: url === TEST_REDIS_URL ? 3000 : 500,
+  });
   stores.push(store);
   return store;
 }

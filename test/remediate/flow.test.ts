@@ -22,7 +22,7 @@ let flow: ApprovalFlow;
 const prefix = uniquePrefix("flow");
 
 beforeAll(async () => {
-  store = createRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+  store = createRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, connectTimeoutMs: 3000 });
 });
 afterAll(async () => {
   await store.close();

@@ -30,7 +30,7 @@ const backends: Backend[] = [
     make: () => {
       const keyPrefix = uniquePrefix("store");
       prefixes.push(keyPrefix);
-      return createRedisStore({ url: TEST_REDIS_URL, keyPrefix });
+      return createRedisStore({ url: TEST_REDIS_URL, keyPrefix, connectTimeoutMs: 3000 });
     },
     // Redis expires on its own clock: really wait (TTLs in these tests are 1 s).
     advance: (ms) => new Promise((r) => setTimeout(r, ms)),
