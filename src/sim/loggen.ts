@@ -25,11 +25,12 @@
  */
 import type { InstanceW, ListenerW, LoadBalancerW, NetworkInterfaceW, TargetGroupW } from "./world.ts";
 import { Rng } from "./loggen/random.ts";
-import { routableTargets, routeRequest, targetAddress, type Route } from "./loggen/routing.ts";
+import { routableTargets, routeRequest, targetAddress } from "./loggen/routing.ts";
 import { errorOutcome, normalOutcome, type Outcome } from "./loggen/outcomes.ts";
 import { buildPathMix, expandTemplate, matchesPath, type MixEntry } from "./loggen/paths.ts";
+import { hasForward, hostsFromRules, lbListeners, makeClients } from "./loggen/context.ts";
+import { fmtSeconds, fmtTime, lbOnly, q, redirectTarget } from "./loggen/format.ts";
 import {
-  DEFAULT_USER_AGENTS,
   GenerateSpecSchema,
   type ErrorSpec,
   type GenerateSpec,
@@ -59,13 +60,6 @@ const NEEDS_CONNECTION = new Set([
   "malformed-502",
   "connect-timeout-504",
 ]);
-
-interface Client {
-  ip: string;
-  userAgent: string;
-  connections: string[];
-  weight: number;
-}
 
 export function generateAccessLogLines(
   specInput: GenerateSpecInput | GenerateSpec,
@@ -218,92 +212,4 @@ function drawError(
   return undefined;
 }
 
-function lbOnly(route: Route, rng: Rng): Outcome {
-  const status = route.redirect
-    ? Number((route.redirect.StatusCode ?? "HTTP_301").replace("HTTP_", ""))
-    : route.fixedStatus!;
-  return {
-    elbStatus: status,
-    targetStatus: "-",
-    requestProcessing: -1,
-    targetProcessing: -1,
-    responseProcessing: -1,
-    duration: rng.uniform(0, 0.001),
-    targetShown: false,
-    errorReason: "-",
-    sentBytes: route.redirect ? 150 + rng.int(0, 60) : 120 + rng.int(0, 200),
-  };
-}
-
-function redirectTarget(cfg: Record<string, string>, host: string, path: string): string {
-  const [p, query] = path.split("?");
-  const protocol = (cfg.Protocol ?? "#{protocol}").replace("#{protocol}", "https").toLowerCase();
-  const port = (cfg.Port ?? "#{port}").replace("#{port}", "443");
-  const h = (cfg.Host ?? "#{host}").replace("#{host}", host);
-  const rp = (cfg.Path ?? "/#{path}").replace("/#{path}", p).replace("#{path}", p.slice(1));
-  const qs = (cfg.Query ?? "#{query}").replace("#{query}", query ?? "");
-  return `${protocol}://${h}:${port}${rp}${qs ? `?${qs}` : ""}`;
-}
-
-function lbListeners(ctx: GenerateContext): ListenerW[] {
-  const own = (ctx.listeners ?? []).filter((l) => l.LoadBalancerArn === ctx.lb.LoadBalancerArn);
-  if (own.length) return own;
-  const groups = ctx.targetGroups.filter((g) => g.LoadBalancerArns.includes(ctx.lb.LoadBalancerArn));
-  const chosen = groups.length ? groups : ctx.targetGroups;
-  return [
-    {
-      ListenerArn: `${ctx.lb.LoadBalancerArn.replace(":loadbalancer/", ":listener/")}/synthetic`,
-      LoadBalancerArn: ctx.lb.LoadBalancerArn,
-      Port: 443,
-      Protocol: "HTTPS",
-      DefaultActions: chosen.length
-        ? [
-            {
-              Type: "forward",
-              ForwardConfig: {
-                TargetGroups: chosen.map((g) => ({ TargetGroupArn: g.TargetGroupArn, Weight: 1 })),
-              },
-            },
-          ]
-        : [{ Type: "forward" }],
-      Rules: [],
-    },
-  ];
-}
-
-function hasForward(l: ListenerW): boolean {
-  return l.DefaultActions.some((a) => a.Type === "forward");
-}
-
-function hostsFromRules(listeners: ListenerW[]): string[] {
-  const hosts = new Set<string>(["api.example.com"]);
-  for (const l of listeners)
-    for (const r of l.Rules)
-      for (const c of r.Conditions)
-        if (c.Field === "host-header")
-          for (const v of c.HostHeaderConfig?.Values ?? c.Values ?? []) if (!/[*?]/.test(v)) hosts.add(v);
-  return [...hosts];
-}
-
-function makeClients(rng: Rng, spec: GenerateSpec, internal: boolean): Client[] {
-  const agents = spec.UserAgents ?? DEFAULT_USER_AGENTS;
-  return Array.from({ length: spec.Clients }, (_, i) => ({
-    ip: internal ? rng.privateIp() : rng.publicIp(),
-    userAgent: rng.pick(agents),
-    connections: Array.from({ length: rng.int(1, 4) }, () => `TID_${rng.hex(32)}`),
-    weight: 1 / (i + 1),
-  }));
-}
-
-const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
-
-function fmtSeconds(s: number): string {
-  return s < 0 ? "-1" : s.toFixed(3);
-}
-
-/** ISO-8601 UTC with microseconds, as ALB writes it. */
-export function fmtTime(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const micros = us - Math.floor(us / 1e6) * 1e6;
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(Math.floor(micros)).padStart(6, "0")}Z`;
-}
+export { fmtTime };

@@ -27,12 +27,8 @@ import {
   shapeToXml,
   type OperationSchemaRef,
 } from "../wire/smithy-shapes.ts";
-import {
-  authorizeSecurityGroupIngress,
-  describeSecurityGroupRules,
-  describeSecurityGroups,
-  revokeSecurityGroupIngress,
-} from "./ec2/security-groups.ts";
+import { authorizeSecurityGroupIngress, revokeSecurityGroupIngress } from "./ec2/ingress.ts";
+import { describeSecurityGroupRules, describeSecurityGroups } from "./ec2/security-groups.ts";
 import {
   describeInstances,
   describeNetworkAcls,

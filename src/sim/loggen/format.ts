@@ -1,0 +1,47 @@
+/**
+ * Field formatting for access-log lines, and the outcome of requests the LB answers itself
+ * (redirect, fixed-response).
+ */
+import type { Outcome } from "./outcomes.ts";
+import type { Rng } from "./random.ts";
+import type { Route } from "./routing.ts";
+
+export function lbOnly(route: Route, rng: Rng): Outcome {
+  const status = route.redirect
+    ? Number((route.redirect.StatusCode ?? "HTTP_301").replace("HTTP_", ""))
+    : route.fixedStatus!;
+  return {
+    elbStatus: status,
+    targetStatus: "-",
+    requestProcessing: -1,
+    targetProcessing: -1,
+    responseProcessing: -1,
+    duration: rng.uniform(0, 0.001),
+    targetShown: false,
+    errorReason: "-",
+    sentBytes: route.redirect ? 150 + rng.int(0, 60) : 120 + rng.int(0, 200),
+  };
+}
+
+export function redirectTarget(cfg: Record<string, string>, host: string, path: string): string {
+  const [p, query] = path.split("?");
+  const protocol = (cfg.Protocol ?? "#{protocol}").replace("#{protocol}", "https").toLowerCase();
+  const port = (cfg.Port ?? "#{port}").replace("#{port}", "443");
+  const h = (cfg.Host ?? "#{host}").replace("#{host}", host);
+  const rp = (cfg.Path ?? "/#{path}").replace("/#{path}", p).replace("#{path}", p.slice(1));
+  const qs = (cfg.Query ?? "#{query}").replace("#{query}", query ?? "");
+  return `${protocol}://${h}:${port}${rp}${qs ? `?${qs}` : ""}`;
+}
+
+export const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
+
+export function fmtSeconds(s: number): string {
+  return s < 0 ? "-1" : s.toFixed(3);
+}
+
+/** ISO-8601 UTC with microseconds, as ALB writes it. */
+export function fmtTime(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const micros = us - Math.floor(us / 1e6) * 1e6;
+  return `${new Date(ms).toISOString().slice(0, 19)}.${String(Math.floor(micros)).padStart(6, "0")}Z`;
+}
