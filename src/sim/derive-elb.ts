@@ -1,19 +1,9 @@
 /**
  * Scenario -> World for Elastic Load Balancing: load balancers (ARN, DNS name, zones, attribute defaults),
- * listeners and rules (ARNs; TargetGroupName resolved to ARNs), target groups (health-check defaults per
- * target type, attributes, LoadBalancerArns from the listeners that use them) and targets (default state).
+ * listeners and rules (ARNs; TargetGroupName resolved to ARNs); target groups are in derive-target-groups.ts.
  * Also adds the network interfaces ELB creates for the LB nodes, one per subnet.
  */
-import { isIP } from "node:net";
-import type {
-  ActionW,
-  ListenerW,
-  LoadBalancerW,
-  NetworkInterfaceW,
-  RuleW,
-  TargetGroupW,
-  TargetW,
-} from "./world.ts";
+import type { ActionW, ListenerW, LoadBalancerW, NetworkInterfaceW, RuleW, TargetGroupW } from "./world.ts";
 import type { Scenario, ScenarioAction } from "./scenario-schema.ts";
 import type { Problems, ProblemPath } from "./scenario-problems.ts";
 import type { Ec2Part } from "./derive-ec2.ts";
@@ -25,15 +15,9 @@ import {
   lbDnsName,
   lbResourceId,
   loadBalancerArn,
-  targetGroupArn,
 } from "./derive-ids.ts";
-import { checkAttribute, defaultTargetGroupAttributes, LB_ATTRIBUTE_DEFAULTS } from "./elb-attributes.ts";
-import {
-  checkHealthCheck,
-  defaultHealthCheck,
-  type HealthCheckSettings,
-  REASON_DESCRIPTIONS,
-} from "./health-check.ts";
+import { checkAttribute, LB_ATTRIBUTE_DEFAULTS } from "./elb-attributes.ts";
+import { ARN_ID, deriveTargetGroups, linkTargetGroups } from "./derive-target-groups.ts";
 
 export interface ElbPart {
   loadBalancers: LoadBalancerW[];
@@ -43,65 +27,13 @@ export interface ElbPart {
   nodeInterfaces: NetworkInterfaceW[];
 }
 
-const ARN_ID = /\/([0-9a-f]{16})$/;
-
 export function deriveElb(s: Scenario, ec2: Ec2Part, problems: Problems): ElbPart {
   const { region, accountId } = s;
   const now = s.now ? new Date(s.now) : new Date();
 
   // Target groups first (without LoadBalancerArns) so actions can resolve names to ARNs.
-  const tgByName = new Map<string, TargetGroupW>();
-  const targetGroups: TargetGroupW[] = s.targetGroups.map((tg, i) => {
-    const id =
-      tg.Id ??
-      ARN_ID.exec(tg.TargetGroupArn ?? "")?.[1] ??
-      hexIdFrom(`tg:${accountId}:${region}:${tg.TargetGroupName}`);
-    if (tgByName.has(tg.TargetGroupName))
-      problems.add(
-        ["targetGroups", i, "TargetGroupName"],
-        `duplicate target group name ${tg.TargetGroupName}`,
-      );
-    const lambda = tg.TargetType === "lambda";
-    if (!lambda) {
-      if (tg.VpcId === undefined) problems.add(["targetGroups", i, "VpcId"], "required: expected a VPC id");
-      else if (!ec2.vpcs.some((v) => v.VpcId === tg.VpcId))
-        problems.add(["targetGroups", i, "VpcId"], `unknown VPC ${tg.VpcId} (not in vpcs)`);
-      if (tg.Port === undefined) problems.add(["targetGroups", i, "Port"], "required: expected 1..65535");
-    }
-    const hc = healthCheckOf(tg, problems, ["targetGroups", i]);
-    const attrs = { ...defaultTargetGroupAttributes(tg.TargetType) };
-    for (const [k, v] of Object.entries(tg.Attributes)) {
-      const p = checkAttribute("target-group", k, v);
-      if (p)
-        problems.add(
-          ["targetGroups", i, "Attributes", k],
-          p.expected === "unknown" ? "unknown target group attribute" : `expected ${p.expected}, got "${v}"`,
-        );
-      attrs[k] = v;
-    }
-    const w: TargetGroupW = {
-      TargetGroupArn: targetGroupArn(region, accountId, tg.TargetGroupName, id),
-      TargetGroupName: tg.TargetGroupName,
-      Id: id,
-      ...(lambda
-        ? {}
-        : {
-            Protocol: tg.Protocol ?? "HTTP",
-            ProtocolVersion: tg.ProtocolVersion ?? "HTTP1",
-            Port: tg.Port,
-            VpcId: tg.VpcId,
-          }),
-      TargetType: tg.TargetType,
-      IpAddressType: tg.IpAddressType ?? (lambda ? undefined : "ipv4"),
-      ...hc,
-      LoadBalancerArns: [],
-      Attributes: attrs,
-      Targets: [],
-      Tags: tg.Tags ?? [],
-    };
-    tgByName.set(tg.TargetGroupName, w);
-    return w;
-  });
+  const targetGroups = deriveTargetGroups(s, ec2, problems);
+  const tgByName = new Map(targetGroups.map((t) => [t.TargetGroupName, t]));
   const tgByArn = new Map(targetGroups.map((t) => [t.TargetGroupArn, t]));
 
   const resolveTg = (
@@ -286,25 +218,7 @@ export function deriveElb(s: Scenario, ec2: Ec2Part, problems: Problems): ElbPar
     });
   });
 
-  // LoadBalancerArns: the LBs whose listeners forward to the group (default actions and rules).
-  for (const l of listeners) {
-    const actions = [...l.DefaultActions, ...l.Rules.flatMap((r) => r.Actions)];
-    for (const a of actions) {
-      for (const t of a.ForwardConfig?.TargetGroups ?? []) {
-        const tg = tgByArn.get(t.TargetGroupArn);
-        if (tg && !tg.LoadBalancerArns.includes(l.LoadBalancerArn))
-          tg.LoadBalancerArns.push(l.LoadBalancerArn);
-      }
-    }
-  }
-
-  s.targetGroups.forEach((tg, i) => {
-    targetGroups[i].Targets = deriveTargets(tg, targetGroups[i], ec2, problems, [
-      "targetGroups",
-      i,
-      "Targets",
-    ]);
-  });
+  linkTargetGroups(s, targetGroups, listeners, ec2, problems);
   return { loadBalancers, listeners, targetGroups, nodeInterfaces };
 }
 
@@ -323,105 +237,4 @@ function withBothValueForms(c: RuleW["Conditions"][number]): RuleW["Conditions"]
   const values = c.Values ?? c[key]?.Values;
   if (!values) return c;
   return { ...c, Values: values, [key]: { ...c[key], Values: c[key]?.Values ?? values } };
-}
-
-const SHORT_HC: [keyof HealthCheckSettings, string][] = [
-  ["HealthCheckEnabled", "Enabled"],
-  ["HealthCheckProtocol", "Protocol"],
-  ["HealthCheckPort", "Port"],
-  ["HealthCheckPath", "Path"],
-  ["HealthCheckIntervalSeconds", "IntervalSeconds"],
-  ["HealthCheckTimeoutSeconds", "TimeoutSeconds"],
-  ["HealthyThresholdCount", "HealthyThresholdCount"],
-  ["UnhealthyThresholdCount", "UnhealthyThresholdCount"],
-  ["Matcher", "Matcher"],
-];
-
-/** Defaults <- the flat HealthCheck* fields <- the HealthCheck block; then AWS's cross-field rules. */
-function healthCheckOf(
-  tg: Scenario["targetGroups"][number],
-  problems: Problems,
-  at: ProblemPath,
-): HealthCheckSettings {
-  const hc: HealthCheckSettings = defaultHealthCheck(tg.TargetType, tg.ProtocolVersion);
-  const fromBlock = new Set<string>();
-  const set = (k: keyof HealthCheckSettings, v: unknown) => {
-    if (v !== undefined) (hc as unknown as Record<string, unknown>)[k] = v;
-  };
-  for (const [flat] of SHORT_HC) set(flat, (tg as Record<string, unknown>)[flat]);
-  for (const [flat, short] of SHORT_HC) {
-    const v = (tg.HealthCheck as Record<string, unknown> | undefined)?.[short];
-    if (v !== undefined) fromBlock.add(flat);
-    set(flat, v);
-  }
-  if (tg.TargetType === "lambda") {
-    delete hc.HealthCheckProtocol;
-    delete hc.HealthCheckPort;
-  }
-  for (const p of checkHealthCheck(hc, tg.TargetType)) {
-    const [field, sub] = p.field.split(".");
-    const short = SHORT_HC.find(([f]) => f === field)?.[1] ?? field;
-    const path =
-      fromBlock.has(field) || (tg.HealthCheck && !(field in tg))
-        ? [...at, "HealthCheck", short]
-        : [...at, field];
-    problems.add(sub ? [...path, sub] : path, `expected ${p.expected}, got ${JSON.stringify(p.got)}`);
-  }
-  return hc;
-}
-
-function deriveTargets(
-  tg: Scenario["targetGroups"][number],
-  w: TargetGroupW,
-  ec2: Ec2Part,
-  problems: Problems,
-  at: ProblemPath,
-): TargetW[] {
-  const seen = new Set<string>();
-  return tg.Targets.map((t, k) => {
-    const path = [...at, k];
-    if (tg.TargetType === "instance") {
-      const inst = ec2.instances.find((x) => x.InstanceId === t.Id);
-      if (!inst) problems.add([...path, "Id"], `unknown instance ${t.Id} (not in instances)`);
-      else if (w.VpcId && inst.VpcId !== w.VpcId)
-        problems.add(
-          [...path, "Id"],
-          `instance ${t.Id} is in ${inst.VpcId}, not the target group's ${w.VpcId}`,
-        );
-    } else if (tg.TargetType === "ip") {
-      if (isIP(t.Id) === 0)
-        problems.add([...path, "Id"], `expected an IP address for an ip target group, got "${t.Id}"`);
-    } else if (!/^arn:aws[a-z-]*:lambda:/.test(t.Id)) {
-      problems.add(
-        [...path, "Id"],
-        `expected a Lambda function ARN for a lambda target group, got "${t.Id}"`,
-      );
-    }
-    const port = t.Port ?? w.Port;
-    const key = `${t.Id}:${port ?? ""}`;
-    if (seen.has(key)) problems.add(path, `duplicate target ${t.Id}${port ? ` port ${port}` : ""}`);
-    seen.add(key);
-    const state =
-      t.State ??
-      (!w.HealthCheckEnabled ? "unavailable" : w.LoadBalancerArns.length === 0 ? "unused" : "healthy");
-    const reason =
-      t.Reason ??
-      (t.State === undefined && state === "unavailable"
-        ? "Target.HealthCheckDisabled"
-        : t.State === undefined && state === "unused"
-          ? "Target.NotInUse"
-          : undefined);
-    const { State: _s, Reason: _r, Description, ...rest } = t;
-    return {
-      ...rest,
-      Id: t.Id,
-      ...(port !== undefined ? { Port: port } : {}),
-      State: state,
-      ...(reason
-        ? { Reason: reason, Description: Description ?? REASON_DESCRIPTIONS[reason] }
-        : Description
-          ? { Description }
-          : {}),
-    };
-  });
 }
