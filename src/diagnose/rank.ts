@@ -72,7 +72,14 @@ function scopeOf(f: Finding, snapshot?: Snapshot): Set<string> {
   return scope;
 }
 
+const isGroupArn = (r: string) => r.includes(":targetgroup/");
+
 function related(symptom: Finding, cause: Finding, snapshot?: Snapshot): boolean {
+  // A cause that names target groups explains only those groups' symptoms.
+  const causeGroups = cause.resources.filter(isGroupArn);
+  if (causeGroups.length > 0 && symptom.resources.some(isGroupArn)) {
+    return symptom.resources.some((r) => isGroupArn(r) && causeGroups.includes(r));
+  }
   const scope = scopeOf(symptom, snapshot);
   return cause.resources.some((r) => r !== snapshot?.loadBalancer.arn && scope.has(r));
 }

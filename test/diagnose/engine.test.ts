@@ -6,6 +6,7 @@ import type { Finding } from "../../src/domain/report.ts";
 import {
   allTargetsUnhealthy,
   buildSnapshot,
+  edit,
   IDS,
   lbAttribute,
   partError,
@@ -114,6 +115,27 @@ describe("rankFindings", () => {
       finding({ id: "sg-blocks-alb-to-target", resources: ["sg-other", "tg-b"] }),
     ]);
     expect(ranked.find((f) => f.id === "targets-unhealthy")!.causedBy).toBeUndefined();
+  });
+
+  it("a cause naming target groups explains only those groups, even through shared security groups", () => {
+    const other = IDS.tgArn.replace("targetgroup/api/", "targetgroup/web/");
+    const ranked = rankFindings(
+      [
+        finding({ id: "no-healthy-targets", severity: "critical", confidence: 0.95, resources: [other] }),
+        finding({
+          id: "alb-sg-egress-blocked",
+          severity: "critical",
+          confidence: 0.8,
+          resources: ["sg-alb", IDS.tgArn],
+        }),
+      ],
+      buildSnapshot(
+        edit((s) => {
+          s.targetGroups.push({ ...s.targetGroups[0], arn: other, name: "web" });
+        }),
+      ),
+    );
+    expect(ranked.find((f) => f.id === "no-healthy-targets")!.causedBy).toBeUndefined();
   });
 
   it("links through the snapshot: a cause naming only the targets' security group", () => {
