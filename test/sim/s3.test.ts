@@ -12,6 +12,7 @@ import {
   paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
 import { parseAccessLogKey } from "../../src/sim/access-log-keys.ts";
+import { byteOrder } from "../../src/sim/services/s3/list.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 import { hasAwsCli, runAws } from "./aws-cli.ts";
 
@@ -119,6 +120,37 @@ async function logKeys(): Promise<string[]> {
   const out = await s3().send(new ListObjectsV2Command({ Bucket: "alb-logs", Prefix: "prod/" }));
   return (out.Contents ?? []).map((c) => c.Key!);
 }
+
+describe("byteOrder", () => {
+  it("orders like the UTF-8 bytes, also around surrogates and U+E000..U+FFFF", () => {
+    const samples = [
+      "",
+      "a",
+      "ab",
+      "Z",
+      "z",
+      "~",
+      "é",
+      "\uE000",
+      "\uFFFF",
+      "😀",
+      "a😀",
+      "a\uFFFD",
+      "中",
+      "a/b",
+      "a b",
+    ];
+    for (const x of samples) {
+      for (const y of samples) {
+        expect([x, y, Math.sign(byteOrder(x, y))]).toEqual([
+          x,
+          y,
+          Math.sign(Buffer.compare(Buffer.from(x), Buffer.from(y))),
+        ]);
+      }
+    }
+  });
+});
 
 describe("S3 ListObjectsV2", () => {
   it("lists the access-log objects under the keys ELB uses, in the delivery-date folders", async () => {

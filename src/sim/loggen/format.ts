@@ -39,9 +39,15 @@ export function fmtSeconds(s: number): string {
   return s < 0 ? "-1" : s.toFixed(3);
 }
 
-/** ISO-8601 UTC with microseconds, as ALB writes it. */
+let cachedSecond = Number.NaN;
+let cachedPrefix = "";
+
+/** ISO-8601 UTC with microseconds, as ALB writes it. The per-second prefix is cached (lines come in bursts). */
 export function fmtTime(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const micros = us - Math.floor(us / 1e6) * 1e6;
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(Math.floor(micros)).padStart(6, "0")}Z`;
+  const second = Math.floor(us / 1e6);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return `${cachedPrefix}.${String(Math.floor(us - second * 1e6)).padStart(6, "0")}Z`;
 }

@@ -9,8 +9,22 @@ import { el, elAttrs, renderXml, type XmlChild } from "../../wire/xml.ts";
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
+/**
+ * UTF-8 byte order without encoding: UTF-16 code-unit order agrees with it except between a surrogate
+ * (a character beyond U+FFFF, 4 UTF-8 bytes starting 0xF0) and a unit in U+E000..U+FFFF (3 bytes, 0xEE..0xEF).
+ */
 export function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys && (xs ? y : x) >= 0xe000) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 interface Cursor {
