@@ -56,6 +56,26 @@ describe("target-tls-failure", () => {
     expect(f.confidence).toBe(0.75);
   });
 
+  it("every request failing from one minute on (a TLS change at the targets) counts as every request", () => {
+    const onset = allMinutes.map((i) => (i >= 33 ? 40 : 0));
+    const [f] = run(
+      https,
+      metric(
+        "RequestCount",
+        allMinutes.map(() => 40),
+        { targetGroup: IDS.tgResourceId },
+      ),
+      metric("TargetTLSNegotiationErrorCount", onset, { targetGroup: IDS.tgResourceId }),
+    );
+    expect(f.severity).toBe("critical");
+    expect(f.confidence).toBe(0.9);
+    expect(f.evidence.map((e) => e.detail)).toContainEqual(
+      expect.stringMatching(
+        /^since 2026-03-15T14:03Z every request to api fails: 1080 TLS negotiation errors for 1080 requests/,
+      ),
+    );
+  });
+
   it("does not fire for an HTTP target group, nor without errors", () => {
     expect(run(tlsErrors, ...everyRequestFails)).toEqual([]);
     expect(run(https)).toEqual([]);

@@ -3,8 +3,8 @@
  * TargetTLSNegotiationErrorCount). Evidence: an HTTPS target group; TargetTLSNegotiationErrorCount; ELB 502s with
  * target_status_code "-" on (nearly) every request to its targets; HTTPS health checks failing to connect.
  *
- * Confidence: 0.45, + 0.3 with TargetTLSNegotiationErrorCount above 0, + 0.15 when the logs show at least 90%
- * of the group's requests failing that way, + 0.05 when HTTPS health checks fail with Target.FailedHealthChecks.
+ * Confidence: 0.45, + 0.3 with TargetTLSNegotiationErrorCount above 0, + 0.15 when at least 90% of the group's
+ * requests fail that way (in the logs over the window, or in the metrics from the first failing minute on), + 0.05 when HTTPS health checks fail with Target.FailedHealthChecks.
  */
 import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
@@ -12,7 +12,7 @@ import type { Snapshot, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
 import { listFew, pct, usableLogs } from "../evidence/logs.ts";
 import { requestTotal } from "../evidence/latency.ts";
-import { metricSum } from "../evidence/metrics.ts";
+import { metricByMinute, metricSum } from "../evidence/metrics.ts";
 import { isUnhealthy, targetsByAddress } from "../evidence/targets.ts";
 
 export const tlsCheck: Check = {
@@ -65,6 +65,15 @@ function forGroup(s: Snapshot, g: TargetGroup): Finding | null {
       });
     }
   }
+  const onset = failingSince(s, g);
+  if (onset) {
+    if (!everyRequest) c += 0.15;
+    everyRequest = true;
+    evidence.push({
+      source: "metrics",
+      detail: `since ${onset.since} every request to ${g.name} fails: ${onset.tlsErrors} TLS negotiation errors for ${onset.requests} requests (RequestCount), as if a TLS setting changed then`,
+    });
+  }
   if (tlsErrors === 0 && !everyRequest) return null;
 
   const hcFailures =
@@ -93,4 +102,29 @@ function forGroup(s: Snapshot, g: TargetGroup): Finding | null {
     resources: [g.arn, ...g.targets.map((t) => t.id)],
     fixes: [],
   };
+}
+
+/**
+ * From the first minute with TLS errors on, do (nearly) all of the group's requests fail? A TLS change on the
+ * targets (protocol, cipher, certificate) breaks every request from one moment on, not a share of them.
+ */
+function failingSince(
+  s: Snapshot,
+  g: TargetGroup,
+): { since: string; tlsErrors: number; requests: number } | null {
+  const tls = metricByMinute(s, "TargetTLSNegotiationErrorCount", "Sum", g.resourceId);
+  const requests = metricByMinute(s, "RequestCount", "Sum", g.resourceId);
+  const since = [...tls.entries()]
+    .filter(([, v]) => v > 0)
+    .map(([k]) => k)
+    .sort()[0];
+  if (!since) return null;
+  let failed = 0;
+  let total = 0;
+  for (const [k, r] of requests) {
+    if (k < since) continue;
+    total += r;
+    failed += tls.get(k) ?? 0;
+  }
+  return total > 0 && failed >= FAILING_RATIO * total ? { since, tlsErrors: failed, requests: total } : null;
 }
