@@ -1,13 +1,11 @@
 /**
  * One window of one LB's access logs -> LogSummary: list the window's objects, stream them through the
- * aggregator several at a time, and say what could not be read. Also the same for local files.
+ * aggregator several at a time, and say what could not be read.
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 import type { LogSummary } from "../domain/log-summary.ts";
 import { LogAggregator } from "./aggregate.ts";
+import { DEFAULT_CONCURRENCY, forEachLimited } from "./limit.ts";
 import { s3Error } from "./s3-errors.ts";
 import { scanObject } from "./stream.ts";
 import { listWindowObjects, type LogLocation } from "./window.ts";
@@ -23,8 +21,6 @@ export interface AnalyzeWindowOptions extends Omit<LogLocation, "bucket"> {
   /** Aborts listing and reading (e.g. the collector's deadline); the scan then rejects with the reason. */
   signal?: AbortSignal;
 }
-
-export const DEFAULT_CONCURRENCY = 8;
 
 export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary> {
   const started = Date.now();
@@ -78,49 +74,6 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
   });
 }
 
-export interface AnalyzeFilesOptions {
-  idleTimeoutSeconds: number;
-  /** Only lines in this window are counted; all lines when absent. */
-  window?: { start: Date; end: Date };
-  concurrency?: number;
-}
-
-/** Local .log / .log.gz files (already downloaded logs). A missing or unreadable file is a failure, not fatal. */
-export async function analyzeFiles(paths: string[], o: AnalyzeFilesOptions): Promise<LogSummary> {
-  const started = Date.now();
-  const w = o.window ? { startMs: o.window.start.getTime(), endMs: o.window.end.getTime() } : undefined;
-  const agg = new LogAggregator({ window: w, idleTimeoutSeconds: o.idleTimeoutSeconds });
-  const failed: { key: string; reason: string }[] = [];
-  let bytes = 0;
-  let scanned = 0;
-  await forEachLimited(paths, o.concurrency ?? DEFAULT_CONCURRENCY, async (path) => {
-    try {
-      bytes += (await stat(path)).size;
-    } catch (e) {
-      failed.push({ key: path, reason: (e as Error).message });
-      return;
-    }
-    const r = await scanObject(
-      createReadStream(path, { highWaterMark: 256 * 1024 }),
-      agg,
-      !path.endsWith(".gz"),
-    );
-    scanned++;
-    if (r.failure) failed.push({ key: path, reason: r.failure });
-  });
-  const times = o.window ?? { start: new Date(NaN), end: new Date(NaN) };
-  return agg.summary({
-    enabled: true,
-    window: { start: isoOrEmpty(times.start), end: isoOrEmpty(times.end) },
-    objects: { listed: paths.length, scanned, bytes, failed },
-    durationMs: Date.now() - started,
-  });
-}
-
-function isoOrEmpty(d: Date): string {
-  return Number.isNaN(d.getTime()) ? "" : d.toISOString();
-}
-
 function emptyObjects(): LogSummary["objects"] {
   return { listed: 0, scanned: 0, bytes: 0, failed: [] };
 }
@@ -137,35 +90,5 @@ async function* counted(
   }
 }
 
-/** Runs fn over items with at most `limit` in flight; the first AlbDoctorError stops the run. */
-export async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let stop: unknown;
-  const worker = async () => {
-    while (stop === undefined && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (e) {
-        stop ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (stop !== undefined) {
-    if (isAlbDoctorError(stop)) throw stop;
-    const name = (stop as Error)?.name;
-    if (name === "AbortError" || name === "TimeoutError") {
-      throw new AlbDoctorError("timeout", "the access-log scan was stopped before it finished", {
-        cause: stop,
-      });
-    }
-    throw new AlbDoctorError("internal", `log analysis failed: ${(stop as Error)?.message ?? String(stop)}`, {
-      cause: stop,
-    });
-  }
-}
+export { analyzeFiles, type AnalyzeFilesOptions } from "./files.ts";
+export { DEFAULT_CONCURRENCY, forEachLimited } from "./limit.ts";
