@@ -10,6 +10,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 import { closestNames, parseLbRef } from "./arn.ts";
 import { awsErrorCode, callAws } from "./call.ts";
+import { listAlbNames } from "./list.ts";
 import type { AwsClients } from "./clients.ts";
 
 export interface ResolvedLb {
@@ -94,27 +95,8 @@ async function describeByName(clients: AwsClients, name: string): Promise<Resolv
 }
 
 async function notFound(clients: AwsClients, name: string): Promise<AlbDoctorError> {
-  const names: string[] = [];
-  try {
-    let marker: string | undefined;
-    do {
-      const page = await callAws(
-        "elasticloadbalancing:DescribeLoadBalancers",
-        (abortSignal) =>
-          clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
-            abortSignal,
-          }),
-        { deadlineMs: clients.callDeadlineMs },
-      );
-      for (const lb of page.LoadBalancers ?? []) {
-        if (lb.LoadBalancerName && (lb.Type ?? "application") === "application")
-          names.push(lb.LoadBalancerName);
-      }
-      marker = page.NextMarker;
-    } while (marker && names.length < 5000);
-  } catch {
-    // The suggestions are a courtesy; the answer is still "not found".
-  }
+  // The suggestions are a courtesy; when the listing fails the answer is still "not found".
+  const names = await listAlbNames(clients).catch(() => [] as string[]);
   const suggestions = closestNames(name, names);
   const hint = suggestions.length
     ? `; closest: ${suggestions.join(", ")}`
