@@ -1,7 +1,9 @@
 /**
  * The `alb-doctor` command line. Each subcommand lives in its own module under src/cli/ and exports
  * `register(program, io)`; this file only composes them. `main` returns the exit code:
- * 0 healthy / ok, 1 problems found, 2 incomplete or usage error.
+ * 0 healthy / ok, 1 problems found, 2 incomplete or usage error. Every error is one line on stderr starting
+ * `alb-doctor:` (a scenario file with several problems gets one line per problem), never a stack trace
+ * unless ALB_DOCTOR_DEBUG is set.
  */
 import { Command, CommanderError } from "commander";
 import { isAlbDoctorError } from "../domain/errors.ts";
@@ -27,19 +29,55 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description("Find out why an AWS Application Load Balancer answers 502/504, and fix the cause safely.")
     .version("0.1.0")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError();
+    // Commander's own error text is rewritten into one `alb-doctor:` line in the catch below.
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} });
   for (const register of registrars) register(program, io);
+  const args = argv.slice(2);
+  const commands = program.commands.map((c) => c.name());
+  if (args.length === 0) {
+    io.err(`alb-doctor: no command given: one of ${commands.join(", ")}; see alb-doctor --help\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv);
     return io.exitCode ?? 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isAlbDoctorError(e)) {
-      io.err(`alb-doctor: ${e.message}\n`);
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      const command = args.find((a) => commands.includes(a));
+      io.err(
+        `alb-doctor: ${commanderMessage(e.message)}; see alb-doctor ${command ? command + " " : ""}--help\n`,
+      );
       return 2;
     }
-    io.err(`alb-doctor: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    for (const line of errorLines(e)) io.err(`alb-doctor: ${line}\n`);
+    if (process.env.ALB_DOCTOR_DEBUG && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return 2;
   }
+}
+
+/** "error: unknown option '--x'\n(Did you mean --json?)" -> "unknown option '--x' (did you mean --json?)" */
+function commanderMessage(message: string): string {
+  return message
+    .replace(/^error:\s*/, "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ")
+    .replace("(Did you mean", "(did you mean");
+}
+
+/** The lines to show for an error: scenario problems one per line, otherwise the first line of the message. */
+function errorLines(e: unknown): string[] {
+  if (!isAlbDoctorError(e)) {
+    const message = e instanceof Error ? e.message : String(e);
+    return [`unexpected error: ${firstLine(message)} (set ALB_DOCTOR_DEBUG=1 for the stack trace)`];
+  }
+  if (Array.isArray(e.details?.problems)) return e.message.split("\n").filter((l) => l.trim());
+  return [firstLine(e.message)];
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n").find((l) => l.trim()) ?? "";
+  return line.trim().replace(/:$/, "") || "(no message)";
 }

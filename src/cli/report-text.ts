@@ -1,5 +1,6 @@
 /** The report for people in a terminal: root cause first, its evidence and fixes, then the rest. */
 import type { Finding, Report } from "../domain/report.ts";
+import { formatDuration } from "../domain/window.ts";
 
 interface Style {
   bold(s: string): string;
@@ -40,26 +41,32 @@ export function renderReportText(report: Report, options: { color?: boolean } = 
         : s.red("PROBLEMS FOUND");
   out.push(`${s.bold(lb.name)}  ${status}`);
   out.push(s.dim(`${lb.arn}`));
-  out.push(s.dim(`window ${report.window.start} .. ${report.window.end}`));
+  out.push(s.dim(`window ${formatWindow(report.window.start, report.window.end)}`));
   const f = report.figures;
   if (f) {
     const fig = (label: string, v: number | null, unit = "") =>
-      `${label} ${v === null ? "n/a" : `${v}${unit}`}`;
+      `${label} ${v === null ? "n/a" : `${formatNumber(v)}${unit}`}`;
     out.push(
       [
         fig("ELB 502", f.elb502),
         fig("ELB 504", f.elb504),
         fig("target 5xx", f.target5xx),
         `unhealthy ${f.unhealthyTargets}/${f.totalTargets}`,
-        fig("idle timeout", f.idleTimeoutSeconds, "s"),
-        fig("p99", f.targetResponseP99, "s"),
+        fig("idle timeout", f.idleTimeoutSeconds, " s"),
+        `p99 ${f.targetResponseP99 === null ? "n/a" : formatSeconds(f.targetResponseP99)}`,
       ].join("  |  "),
     );
   }
   out.push("");
   const [root, ...rest] = report.findings;
   if (!root) {
-    out.push(s.green("No problems found."));
+    out.push(
+      report.status === "incomplete"
+        ? s.yellow(
+            "No problems found in the checks that ran, but some could not run (below): this is not a clean bill of health.",
+          )
+        : s.green("No problems found."),
+    );
   } else {
     out.push(s.bold("Root cause"));
     out.push(...renderFinding(root, s, true));
@@ -73,10 +80,16 @@ export function renderReportText(report: Report, options: { color?: boolean } = 
   if (failed.length) {
     out.push("", s.bold("Checks that did not run fully"));
     for (const c of failed)
-      out.push(`  ${c.status === "error" ? s.red("x") : s.dim("-")} ${c.id}: ${c.error ?? c.note ?? ""}`);
+      out.push(
+        `  ${c.status === "error" ? s.red("x") : s.dim("-")} ${c.id}: ${c.error ?? c.note ?? c.status}`,
+      );
+    if (failed.some((c) => c.status === "error"))
+      out.push(
+        s.dim("  causes these checks look for may be missing; the read-only policy is docs/iam-policy.json"),
+      );
   }
   if (report.durationMs !== undefined)
-    out.push("", s.dim(`diagnosed in ${Math.round(report.durationMs)} ms`));
+    out.push("", s.dim(`diagnosed in ${formatSeconds(report.durationMs / 1000)}`));
   return out.join("\n") + "\n";
 }
 
@@ -95,16 +108,46 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
     lines.push(`    - ${e.detail} ${s.dim(`(${e.source})`)}`);
   if (full && f.resources.length) lines.push(`    ${s.dim("resources:")} ${f.resources.join(", ")}`);
   for (const fix of f.fixes) {
-    lines.push(
-      `    ${s.cyan(fix.automated ? "fix (automated)" : "fix")}: ${fix.summary} ${s.dim(`[${fix.id}]`)}`,
-    );
+    const kind = fix.automated ? "automated fix" : "manual fix";
+    lines.push(`    ${s.cyan(kind)}: ${fix.summary} ${s.dim(`[${fix.id}]`)}`);
     if (!full) continue;
     for (const c of fix.changes ?? [])
-      lines.push(`      ${c.setting}: ${c.current ?? "(none)"} -> ${c.proposed}  ${s.dim(c.resource)}`);
+      lines.push(
+        `      change ${c.setting}: ${c.current ?? "(none)"} -> ${c.proposed} ${s.dim(`on ${c.resource}`)}`,
+      );
+    if (fix.automated && fix.changes?.length)
+      lines.push(
+        `      ${s.dim("apply from Slack: the fix button opens a plan that another person approves")}`,
+      );
     for (const sn of fix.snippets ?? []) {
-      lines.push(`      ${s.dim(sn.label + ":")}`);
-      for (const l of sn.code.split("\n")) lines.push(`        ${l}`);
+      const code = sn.code.replace(/\n+$/, "").split("\n");
+      // One-line snippets sit next to their label; longer ones indent below it.
+      if (code.length === 1) lines.push(`      ${s.dim(sn.label + ":")} ${code[0]}`);
+      else lines.push(`      ${s.dim(sn.label + ":")}`, ...code.map((l) => `        ${l}`));
     }
   }
   return lines;
+}
+
+/** Counts as integers with thousands separators, fractions to 3 significant digits: no 0.34297913268944574. */
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
+  return String(Number(v.toPrecision(3)));
+}
+
+/** 0.343 -> "343 ms", 1.4476 -> "1.45 s", 75 -> "75 s". */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  return `${formatNumber(seconds)} s`;
+}
+
+/** "2026-03-15 13:30 - 14:30 UTC (1h)"; both dates when the window crosses midnight. */
+export function formatWindow(start: string, end: string): string {
+  const a = new Date(start);
+  const b = new Date(end);
+  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return `${start} .. ${end}`;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const time = (d: Date) => d.toISOString().slice(11, d.getUTCSeconds() ? 19 : 16);
+  const to = day(a) === day(b) ? time(b) : `${day(b)} ${time(b)}`;
+  return `${day(a)} ${time(a)} - ${to} UTC (${formatDuration(Math.round((b.getTime() - a.getTime()) / 1000))})`;
 }

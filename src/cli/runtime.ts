@@ -3,6 +3,7 @@
  * or a scenario served in-process by the simulator (`--scenario FILE`), on the scenario's clock.
  */
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
+import { AlbDoctorError } from "../domain/errors.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
 import type { Diagnoser } from "../services/types.ts";
@@ -23,6 +24,13 @@ export async function openRuntime(options: {
 }): Promise<Runtime> {
   if (options.scenario) {
     const sim = await startSimulator({ file: options.scenario, port: 0 });
+    if (options.region && options.region !== sim.world.region) {
+      await sim.close();
+      throw new AlbDoctorError(
+        "wrong-region",
+        `${options.scenario}: the simulated account is in ${sim.world.region}, not ${options.region}: drop --region or pass --region ${sim.world.region}`,
+      );
+    }
     const aws = createAwsClients({
       region: sim.world.region,
       endpoint: sim.endpoint,
