@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Check } from "../../src/diagnose/check.ts";
+import { ALL_CHECKS } from "../../src/diagnose/checks/index.ts";
 import { buildReport, reportStatus, runChecks } from "../../src/diagnose/engine.ts";
 import { rankFindings } from "../../src/diagnose/rank.ts";
 import type { Finding } from "../../src/domain/report.ts";
@@ -214,6 +215,34 @@ describe("buildReport", () => {
     const symptom = r.findings.find((f) => f.id === "no-healthy-targets")!;
     expect(symptom.causedBy).toBe("sg-blocks-alb-to-target");
     expect(r.findings.indexOf(symptom)).toBe(1);
+  });
+
+  it("figures fall back to the access logs when metrics are missing", () => {
+    const r = buildReport(
+      buildSnapshot(
+        partError("metrics", "AccessDenied: cloudwatch:GetMetricData"),
+        edit((s) => {
+          s.accessLogs!.byStatus["502"] = 12;
+          s.accessLogs!.byTargetStatus["502"] = 2;
+        }),
+      ),
+    );
+    expect(r.figures).toMatchObject({ elb502: 10, requests: 72_000, targetResponseP99: 0.3 });
+  });
+
+  it("ALL_CHECKS: every family once, names unique", () => {
+    const names = ALL_CHECKS.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "security-groups",
+        "network-acls",
+        "keepalive",
+        "idle-timeout",
+        "draining",
+        "tls",
+      ]),
+    );
   });
 
   it("reportStatus rules", () => {
