@@ -412,6 +412,7 @@ describe("ModifyTargetGroup", () => {
     ["timeout not below interval", { HealthCheckTimeoutSeconds: 30 }, /must be smaller than the interval/],
     ["matcher out of range", { Matcher: { HttpCode: "600" } }, /HTTP code '600'/],
     ["matcher syntax", { Matcher: { HttpCode: "200-" } }, /HTTP code '200-'/],
+    ["disabling health checks of an instance group", { HealthCheckEnabled: false }, /cannot be disabled/],
   ])("refuses %s with ValidationError and changes nothing", async (_label, change, message) => {
     await expect(
       elb.send(new ModifyTargetGroupCommand({ TargetGroupArn: API_TG, ...change })),

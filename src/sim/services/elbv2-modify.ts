@@ -136,6 +136,12 @@ export function modifyTargetGroup(params: QueryParams, world: World) {
     (next as unknown as Record<string, number>)[field] = v;
   }
   const enabled = qBool(params.HealthCheckEnabled, "HealthCheckEnabled");
+  if (enabled === false && tg.TargetType !== "lambda") {
+    throw new SimError(
+      "ValidationError",
+      `Health checks cannot be disabled for target groups with target type '${tg.TargetType}'`,
+    );
+  }
   if (enabled !== undefined) next.HealthCheckEnabled = enabled;
   for (const field of ["HealthCheckProtocol", "HealthCheckPort", "HealthCheckPath"] as const) {
     const v = qString(params[field], field);
