@@ -8,9 +8,8 @@ import { existsSync } from "node:fs";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
 import { isAlbDoctorError } from "./domain/errors.ts";
-import { createDiagnoser } from "./services/diagnose.ts";
-import { createLogScanner } from "./services/log-scanner.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
+import { createWorkerDiagnoser } from "./slack/diagnose-worker.ts";
 import { createLogger } from "./slack/logger.ts";
 import { createStore } from "./store/index.ts";
 
@@ -30,11 +29,15 @@ export async function startBot(
     credentials: simulatorCredentials(config, env),
   });
   const now = () => new Date();
-  const diagnose = createDiagnoser({
-    aws,
-    now,
+  // Diagnoses run in a worker thread, so that their CPU work (log parsing, rule evaluation) never delays
+  // the acks that Slack expects within 3 seconds. The main thread keeps its own AWS clients for /readyz
+  // and /alb status.
+  const diagnose = createWorkerDiagnoser({
+    region: aws.region,
+    endpoint: config.AWS_ENDPOINT_URL,
+    credentials: simulatorCredentials(config, env),
     defaultWindow: config.DEFAULT_WINDOW,
-    scanLogs: createLogScanner(aws, { concurrency: config.LOG_SCAN_CONCURRENCY }),
+    logScanConcurrency: config.LOG_SCAN_CONCURRENCY,
   });
   const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
   await slack.start();
@@ -45,6 +48,7 @@ export async function startBot(
       try {
         await slack.stop({ drainMs: DRAIN_MS });
       } finally {
+        await diagnose.close().catch(() => {});
         await store.close().catch((e: unknown) => logger.warn({ err: String(e) }, "store close failed"));
         aws.destroy();
         logger.info("stopped");
@@ -62,9 +66,24 @@ function simulatorCredentials(config: Config, env: NodeJS.ProcessEnv) {
 
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  let bot: Awaited<ReturnType<typeof startBot>>;
+  // Signals are handled from the first moment: a SIGTERM during start-up stops the bot once it is up.
+  const starting = startBot();
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop waiting
+    stopping = true;
+    process.stderr.write(`alb-doctor: ${signal} received, shutting down\n`);
+    starting
+      .then((bot) => bot.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
   try {
-    bot = await startBot();
+    await starting;
   } catch (e) {
     if (isAlbDoctorError(e, "config")) {
       process.stderr.write(`alb-doctor: ${e.message}\nSee .env.example for every variable.\n`);
@@ -73,18 +92,6 @@ async function main(): Promise<void> {
     process.stderr.write(`alb-doctor: could not start: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const onSignal = (signal: string) => {
-    if (stopping) process.exit(1); // a second signal: stop waiting
-    stopping = true;
-    process.stderr.write(`alb-doctor: ${signal} received, shutting down\n`);
-    bot.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
-  process.on("SIGINT", () => onSignal("SIGINT"));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -1,0 +1,97 @@
+/**
+ * A Diagnoser that runs in a worker thread. The diagnosis parses access logs and evaluates rules, CPU work
+ * that would otherwise share the event loop with the Bolt listeners, and acks must leave within Slack's
+ * 3 seconds even while a burst of diagnoses runs. The worker builds its own AWS clients from plain options;
+ * reports and errors (AlbDoctorError code, message, details) come back as structured clones.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { AlbDoctorError, type ErrorCode } from "../domain/errors.ts";
+import type { Report } from "../domain/report.ts";
+import type { Diagnoser } from "../services/types.ts";
+
+export interface WorkerDiagnoserOptions {
+  region?: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  defaultWindow: string;
+  logScanConcurrency?: number;
+}
+
+/**
+ * The worker's bootstrap: register tsx's ESM hooks in the worker itself (Node 20 does not apply --import
+ * hooks to worker threads), then load the TypeScript entry. tsx is a runtime dependency.
+ */
+function bootstrapCode(): string {
+  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const exportsMap = JSON.parse(readFileSync(join(tsxDir, "package.json"), "utf8")).exports;
+  const api = pathToFileURL(join(tsxDir, exportsMap["./esm/api"].import.default)).href;
+  const entry = new URL("./diagnose-worker-entry.ts", import.meta.url).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+interface Reply {
+  id: number;
+  report?: Report;
+  error?: { name: string; code?: string; message: string; details?: Record<string, unknown> };
+}
+
+export function createWorkerDiagnoser(
+  options: WorkerDiagnoserOptions,
+): Diagnoser & { close(): Promise<void> } {
+  let worker: Worker | undefined;
+  let seq = 0;
+  const pending = new Map<number, { resolve: (r: Report) => void; reject: (e: unknown) => void }>();
+
+  const failAll = (e: unknown) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+    worker = undefined; // the next diagnosis starts a fresh worker
+  };
+
+  const start = () => {
+    const w = new Worker(bootstrapCode(), { eval: true, workerData: options });
+    w.on("message", (reply: Reply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if (reply.report) p.resolve(reply.report);
+      else p.reject(toError(reply.error));
+    });
+    w.on("error", (e) =>
+      failAll(new AlbDoctorError("internal", "the diagnosis worker failed", { cause: e })),
+    );
+    w.on("exit", (code) => {
+      if (worker === w) failAll(new AlbDoctorError("internal", `the diagnosis worker exited (code ${code})`));
+    });
+    w.unref();
+    return w;
+  };
+
+  const diagnose = (async (ref, opts = {}) => {
+    worker ??= start();
+    const id = ++seq;
+    const { onResolved: _ignored, ...plain } = opts; // callbacks cannot cross threads
+    return new Promise<Report>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker!.postMessage({ id, ref, options: plain });
+    });
+  }) as Diagnoser & { close(): Promise<void> };
+  diagnose.close = async () => {
+    const w = worker;
+    worker = undefined;
+    if (w) await w.terminate();
+  };
+  return diagnose;
+}
+
+function toError(e: Reply["error"]): Error {
+  if (!e) return new AlbDoctorError("internal", "the diagnosis worker answered nothing");
+  if (e.name === "AlbDoctorError" && e.code)
+    return new AlbDoctorError(e.code as ErrorCode, e.message, { details: e.details });
+  return new AlbDoctorError("internal", e.message);
+}
