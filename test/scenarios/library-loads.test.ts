@@ -20,7 +20,7 @@ const files = readdirSync(dir)
 
 const Id = z.enum(DIAGNOSIS_IDS);
 const Evidence = z.string().refine((s) => {
-  const m = /^\/(.+)\/([a-z]*)$/.exec(s);
+  const m = /^\/(.+)\/([dgimsuy]*)$/.exec(s);
   if (!m) return true;
   try {
     new RegExp(m[1], m[2]);
