@@ -136,6 +136,8 @@ function addAccessLogObjects(world: World, s: Scenario, offsetMs: number, proble
           networkInterfaces: world.networkInterfaces,
           start,
           end,
+          // Seeded by the file's own (unshifted) end, so a --live replay draws the same traffic every load.
+          seed: `${lb.LoadBalancerArn}|${file.End}`,
         }),
       );
     }
