@@ -7,18 +7,8 @@ import type { ClassCounts, LogErrorClass, LogSummary } from "../domain/log-summa
 import { BoundedStatsMap, addError, type Stats } from "./buckets.ts";
 import { classifyLine, isClassified, type ClassifyInput } from "./classify.ts";
 import { TOKEN } from "./fields.ts";
-import {
-  LineTokens,
-  TIME_REASON,
-  asciiAt,
-  checkNumbers,
-  checkShape,
-  isDash,
-  isoAt,
-  latin1,
-  numberAt,
-  tokenize,
-} from "./parse.ts";
+import { TIME_REASON, checkNumbers, checkShape } from "./parse.ts";
+import { LineTokens, asciiAt, isDash, isoAt, latin1, numberAt, tokenize } from "./tokens.ts";
 import { hashBytes, hashString, hashUrlPattern } from "./keyhash.ts";
 import { pathPattern, urlPath } from "./path-pattern.ts";
 import { QuantileSketch, type SketchState } from "./sketch.ts";
