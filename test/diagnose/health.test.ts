@@ -192,6 +192,9 @@ describe("health-check-too-slow", () => {
       metric("HTTPCode_ELB_502_Count", spreadOver(30, [36, 37, 38])),
     );
     expect(f.id).toBe("health-check-too-slow");
+    expect(f.evidence.map((e) => e.detail)).toContain(
+      "30 ELB 502/504s in the 300 s before UnHealthyHostCount rose at 2026-03-15T14:10Z",
+    );
   });
 
   it("does not fire on slow settings alone", () => {

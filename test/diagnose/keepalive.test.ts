@@ -162,6 +162,18 @@ describe("keepalive-race", () => {
       expect(f.confidence).toBeLessThanOrEqual(0.5);
     });
 
+    it("does not fire when Lambda errors explain the 502s", () => {
+      expect(
+        run(
+          accessLogs(null),
+          metric("HTTPCode_ELB_502_Count", spreadOver(120, allMinutes)),
+          metric("LambdaUserError", spreadOver(120, allMinutes), {
+            targetGroup: "targetgroup/fn/0123456789abcdef",
+          }),
+        ),
+      ).toEqual([]);
+    });
+
     it("does not fire on a burst of 502s in two minutes", () => {
       expect(run(accessLogs(null), metric("HTTPCode_ELB_502_Count", spreadOver(120, [30, 31])))).toEqual([]);
     });

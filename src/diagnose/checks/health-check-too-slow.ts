@@ -44,6 +44,9 @@ function tooSlow(s: Snapshot, g: TargetGroup): Finding | null {
     });
   } else if (!errorsBeforeUnhealthy(s, g, detection, evidence)) {
     return null;
+  } else {
+    const now = g.targets.filter(isUnhealthy).map((t) => t.id);
+    if (now.length) evidence.push({ source: "target-health", detail: `unhealthy now: ${listFew(now)}` });
   }
   const interval = Math.min(hc.intervalSeconds, 10);
   const patch: HealthCheckPatch = {

@@ -141,6 +141,10 @@ function fromMetrics(s: Snapshot): Finding[] {
   const connErrors = metricSum(s, "TargetConnectionErrorCount") ?? 0;
   const tlsErrors = metricSum(s, "TargetTLSNegotiationErrorCount") ?? 0;
   const target5xx = metricSum(s, "HTTPCode_Target_5XX_Count") ?? 0;
+  // Lambda targets hold no keep-alive connections: their failures are 502s too.
+  const lambdaErrors = (metricSum(s, "LambdaUserError") ?? 0) + (metricSum(s, "LambdaInternalError") ?? 0);
+  const onlyLambda = s.targetGroups.length > 0 && s.targetGroups.every((g) => g.targetType === "lambda");
+  if (onlyLambda || lambdaErrors >= 0.5 * m502) return [];
   if (connErrors >= 0.5 * m502 || tlsErrors > 0 || target5xx >= m502) return [];
   if (anyTargetDrainingOrUnhealthy(s)) return [];
   if (
