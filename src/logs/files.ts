@@ -26,7 +26,9 @@ export async function analyzeFiles(paths: string[], o: AnalyzeFilesOptions): Pro
   let scanned = 0;
   await forEachLimited(paths, o.concurrency ?? DEFAULT_CONCURRENCY, async (path) => {
     try {
-      bytes += (await stat(path)).size;
+      // Read the size first: `bytes += await ...` would read `bytes` before the await and lose updates.
+      const size = (await stat(path)).size;
+      bytes += size;
     } catch (e) {
       failed.push({ key: path, reason: (e as Error).message });
       return;

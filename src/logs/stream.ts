@@ -64,13 +64,32 @@ export async function* decode(
  * A final line without a newline is still a line; an overlong line is counted as malformed.
  */
 export async function splitLines(chunks: AsyncIterable<Buffer>, sink: LineSink): Promise<number> {
+  // Only the partial line at a chunk's end is carried over (and joined with the next chunk's first line),
+  // so chunks are never copied whole.
   let rest: Buffer | null = null;
   let skipping = false;
   let lines = 0;
-  for await (const chunk of chunks) {
-    const buf: Buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
-    rest = null;
+  for await (const buf of chunks) {
     let pos = 0;
+    if (rest !== null) {
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) {
+        rest = Buffer.concat([rest, buf]);
+        if (rest.length > MAX_LINE_BYTES) {
+          lines++;
+          sink.addMalformed(rest.toString("utf8", 0, 2000));
+          rest = null;
+          skipping = true;
+        }
+        continue;
+      }
+      const joined: Buffer = Buffer.concat([rest, buf.subarray(0, nl)]);
+      rest = null;
+      lines++;
+      if (joined.length > MAX_LINE_BYTES) sink.addMalformed(joined.toString("utf8", 0, 2000));
+      else sink.addLine(joined, 0, joined.length);
+      pos = nl + 1;
+    }
     let nl: number;
     while ((nl = buf.indexOf(0x0a, pos)) >= 0) {
       if (skipping) skipping = false;
@@ -86,7 +105,7 @@ export async function splitLines(chunks: AsyncIterable<Buffer>, sink: LineSink):
         lines++;
         sink.addMalformed(buf.toString("utf8", pos, pos + 2000));
         skipping = true;
-      } else rest = buf.subarray(pos);
+      } else rest = Buffer.from(buf.subarray(pos));
     }
   }
   if (rest !== null && rest.length > 0) {

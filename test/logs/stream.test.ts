@@ -1,5 +1,5 @@
 /** Bad input never stops the scan: each bad object or line is counted and named, the rest is analyzed. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -110,6 +110,8 @@ describe("analyzeFiles with bad input", () => {
     expect(s.byStatus["200"]).toBe(10);
     expect(s.byClass["elb-502-target-closed"]).toBe(s.byStatus["502"]);
     expect(s.objects.listed).toBe(8);
+    const sizes = [gz, plain, truncated, notGzip, empty, binary, unbalanced].map((p) => statSync(p).size);
+    expect(s.objects.bytes).toBe(sizes.reduce((a, b) => a + b, 0));
     expect(s.objects.scanned).toBe(7);
   });
 });
