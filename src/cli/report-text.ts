@@ -58,7 +58,10 @@ export function renderReportText(report: Report, options: { color?: boolean } = 
     );
   }
   out.push("");
-  const [root, ...rest] = report.findings;
+  // Info findings (access logs off...) are notes, never a "root cause": a report with only those is healthy.
+  const problems = report.findings.filter((x) => x.severity !== "info");
+  const notes = report.findings.filter((x) => x.severity === "info");
+  const [root, ...rest] = problems;
   if (!root) {
     out.push(
       report.status === "incomplete"
@@ -70,11 +73,15 @@ export function renderReportText(report: Report, options: { color?: boolean } = 
   } else {
     out.push(s.bold("Root cause"));
     out.push(...renderFinding(root, s, true));
-    const others = rest.filter((x) => x.severity !== "info" || report.findings.length < 8);
-    if (others.length) {
+    if (rest.length) {
       out.push("", s.bold("Other findings"));
-      for (const x of others) out.push(...renderFinding(x, s, false));
+      for (const x of rest) out.push(...renderFinding(x, s, false));
     }
+  }
+  if (notes.length) {
+    out.push("", s.bold("Notes"));
+    // With no problem to show, a note is the whole story: print its fix in full.
+    for (const x of notes) out.push(...renderFinding(x, s, !root));
   }
   const failed = report.checks.filter((c) => c.status !== "ok");
   if (failed.length) {
@@ -106,14 +113,16 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
   if (f.causedBy) lines.push(`    ${s.dim(`follows from ${f.causedBy}`)}`);
   for (const e of full ? f.evidence : f.evidence.slice(0, 2))
     lines.push(`    - ${e.detail} ${s.dim(`(${e.source})`)}`);
-  if (full && f.resources.length) lines.push(`    ${s.dim("resources:")} ${f.resources.join(", ")}`);
+  if (full && f.resources.length)
+    lines.push(`    ${s.dim("resources:")} ${f.resources.map(shortArn).join(", ")}`);
   for (const fix of f.fixes) {
     const kind = fix.automated ? "automated fix" : "manual fix";
     lines.push(`    ${s.cyan(kind)}: ${fix.summary} ${s.dim(`[${fix.id}]`)}`);
     if (!full) continue;
-    for (const c of fix.changes ?? [])
+    // A change whose value stays the same (a bucket named again) is context, not news: skip it.
+    for (const c of (fix.changes ?? []).filter((x) => x.current !== x.proposed))
       lines.push(
-        `      change ${c.setting}: ${c.current ?? "(none)"} -> ${c.proposed} ${s.dim(`on ${c.resource}`)}`,
+        `      change ${c.setting}: ${shown(c.current)} -> ${shown(c.proposed)} ${s.dim(`on ${shortArn(c.resource)}`)}`,
       );
     if (fix.automated && fix.changes?.length)
       lines.push(
@@ -122,7 +131,8 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
     for (const sn of fix.snippets ?? []) {
       const code = sn.code.replace(/\n+$/, "").split("\n");
       // One-line snippets sit next to their label; longer ones indent below it.
-      if (code.length === 1) lines.push(`      ${s.dim(sn.label + ":")} ${code[0]}`);
+      if (code.length === 1 && sn.label.length + code[0].length < 90)
+        lines.push(`      ${s.dim(sn.label + ":")} ${code[0]}`);
       else lines.push(`      ${s.dim(sn.label + ":")}`, ...code.map((l) => `        ${l}`));
     }
   }
@@ -150,4 +160,14 @@ export function formatWindow(start: string, end: string): string {
   const time = (d: Date) => d.toISOString().slice(11, d.getUTCSeconds() ? 19 : 16);
   const to = day(a) === day(b) ? time(b) : `${day(b)} ${time(b)}`;
   return `${day(a)} ${time(a)} - ${to} UTC (${formatDuration(Math.round((b.getTime() - a.getTime()) / 1000))})`;
+}
+
+/** A setting's value as people read it: null is "(none)", "" is '""'. */
+function shown(value: string | null): string {
+  return value === null ? "(none)" : value === "" ? '""' : value;
+}
+
+/** "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/3f9a" -> "targetgroup/api/3f9a". */
+export function shortArn(id: string): string {
+  return /^arn:[^:]+:[^:]+:[^:]*:[^:]*:(.+)$/.exec(id)?.[1] ?? id;
 }

@@ -1,7 +1,13 @@
 /** The text report for people: pure rendering of hand-built reports, and the colour decision. */
 import { describe, expect, it } from "vitest";
 import { colorWanted } from "../../src/cli/io.ts";
-import { formatNumber, formatSeconds, formatWindow, renderReportText } from "../../src/cli/report-text.ts";
+import {
+  formatNumber,
+  formatSeconds,
+  formatWindow,
+  renderReportText,
+  shortArn,
+} from "../../src/cli/report-text.ts";
 import type { Finding, Report } from "../../src/domain/report.ts";
 
 const ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/api/0123456789abcdef";
@@ -64,7 +70,9 @@ describe("renderReportText", () => {
     expect(text).toContain("critical, confidence 90%");
     expect(text).toContain("- 34 of 34 ELB 502s have target_status_code '-' (access-logs)");
     expect(text).toContain("automated fix: Lower idle_timeout.timeout_seconds 60 -> 4 [set-idle-timeout]");
-    expect(text).toContain(`change idle_timeout.timeout_seconds: 60 -> 4 on ${ARN}`);
+    expect(text).toContain(
+      "change idle_timeout.timeout_seconds: 60 -> 4 on loadbalancer/app/api/0123456789abcdef",
+    );
     expect(text).toContain("manual fix: Set the backend keep-alive above 60 s [raise-backend-keepalive]");
     expect(text).toContain("nginx: keepalive_timeout 65s;");
     expect(text).toMatch(/Apache httpd:\n {8}KeepAlive On\n {8}KeepAliveTimeout 65\n/);
@@ -119,6 +127,35 @@ describe("renderReportText", () => {
     expect(text).toContain("No problems found.");
   });
 
+  it("shows info findings as notes of a healthy report, never as its root cause", () => {
+    const logsOff: Finding = {
+      id: "access-logs-disabled",
+      severity: "info",
+      confidence: 0.97,
+      title: "Access logs are off",
+      evidence: [{ source: "attributes", detail: "access_logs.s3.enabled is false" }],
+      resources: [ARN],
+      fixes: [
+        {
+          id: "enable-access-logs",
+          automated: true,
+          summary: "Enable access logs",
+          changes: [
+            { resource: ARN, setting: "access_logs.s3.enabled", current: "false", proposed: "true" },
+            { resource: ARN, setting: "access_logs.s3.bucket", current: "logs", proposed: "logs" },
+            { resource: ARN, setting: "access_logs.s3.prefix", current: "", proposed: "api" },
+          ],
+        },
+      ],
+    };
+    const text = renderReportText(report({ findings: [logsOff] }));
+    expect(text).not.toContain("Root cause");
+    expect(text).toMatch(/No problems found\.\n\nNotes\n {2}Access logs are off/);
+    expect(text).toContain("change access_logs.s3.enabled: false -> true");
+    expect(text).toContain('change access_logs.s3.prefix: "" -> api');
+    expect(text).not.toContain("access_logs.s3.bucket"); // unchanged value: not a change
+  });
+
   it("colours only when asked", () => {
     const r = report({ status: "problems-found", findings: [race] });
     expect(renderReportText(r)).not.toContain("\x1b[");
@@ -127,6 +164,13 @@ describe("renderReportText", () => {
 });
 
 describe("formatting", () => {
+  it.each([
+    [ARN, "loadbalancer/app/api/0123456789abcdef"],
+    ["arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1", "security-group/sg-1"],
+    ["sg-0abc", "sg-0abc"],
+    ["i-0abc", "i-0abc"],
+  ])("shortArn(%s) = %s", (id, short) => expect(shortArn(id)).toBe(short));
+
   it.each([
     [0, "0"],
     [2024, "2,024"],
