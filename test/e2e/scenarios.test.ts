@@ -24,6 +24,8 @@ interface Expect {
   status?: Report["status"];
   evidence?: string[];
   loadBalancer?: string;
+  /** Collection parts that must report an error (fault scenarios). */
+  failedChecks?: string[];
 }
 
 describe.each(files)("scenario %s", (file) => {
@@ -69,6 +71,12 @@ describe.each(files)("scenario %s", (file) => {
 
   it("has the expected status", () => {
     if (expected.status) expect(report.status).toBe(expected.status);
+  });
+
+  it("reports the parts that could not be collected", () => {
+    const failed = report.checks.filter((c) => c.status === "error").map((c) => c.id);
+    for (const id of expected.failedChecks ?? [])
+      expect(failed, `check ${id} must report an error`).toContain(id);
   });
 
   it("finds what must be found and not what must not", () => {
