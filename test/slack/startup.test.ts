@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigSchema, loadConfig } from "../../src/config.ts";
 import { parse as parseYaml } from "yaml";
@@ -14,7 +15,8 @@ import { REQUIRED_SCOPES } from "../../src/slack/blocks/status.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/slack-harness.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const TSX = join(ROOT, "node_modules/.bin/tsx");
+/** tsx's loader, by absolute URL (the child runs in a temporary directory). */
+const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 const MAIN = join(ROOT, "src/main.ts");
 const GOOD = { SLACK_BOT_TOKEN: "xoxb-1-2-3", SLACK_SIGNING_SECRET: "0123456789abcdef" };
 
@@ -62,7 +64,8 @@ describe("configuration", () => {
 });
 
 function run(env: Record<string, string>) {
-  const child = spawn(TSX, [MAIN], {
+  // node itself (as the Docker image runs it), so that signals reach the bot without a wrapper process.
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN], {
     cwd: mkdtempSync(join(tmpdir(), "alb-doctor-start-")), // no .env there
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
