@@ -90,7 +90,7 @@ describe.each(files)("scenario %s", (file) => {
     if (!root || !expected.evidence?.length) return;
     const text = root.evidence.map((e) => e.detail).join("\n");
     for (const needle of expected.evidence) {
-      const m = /^\/(.+)\/([a-z]*)$/.exec(needle);
+      const m = /^\/(.+)\/([dgimsuy]*)$/.exec(needle);
       const re = m ? new RegExp(m[1], m[2]) : null;
       if (re) expect(text).toMatch(re);
       else expect(text).toContain(needle);
