@@ -38,7 +38,10 @@ export function register(program: Command, io: CliIo): void {
     .option("--region <region>", "AWS region (default: AWS_REGION, or the scenario's)")
     .option("--window <duration>", "how far back to look, 1m..14d, e.g. 30m, 1h, 2d", "1h")
     .option("--end <iso>", "end of the window, ISO 8601 (default: now, or the scenario's clock)")
-    .option("--scenario <file>", "run against a simulated account (scenario YAML) instead of AWS")
+    .option(
+      "--scenario <file>",
+      "run against a simulated account instead of AWS: a scenario YAML, or a shipped scenario's name (see alb-doctor scenarios)",
+    )
     .addOption(
       new Option("--json", "print the report as JSON (the findings.md contract)").conflicts("blocks"),
     )

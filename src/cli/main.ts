@@ -32,6 +32,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     // Commander's own error text is rewritten into one `alb-doctor:` line in the catch below.
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} });
   for (const register of registrars) register(program, io);
+  program.addHelpText(
+    "after",
+    "\nTry it on a simulated account (no AWS needed):\n" +
+      "  alb-doctor scenarios\n  alb-doctor check shop-prod --scenario scenarios/keepalive-race.yaml\n" +
+      "\nExit codes: 0 healthy, 1 problems found, 2 incomplete or usage error.\n",
+  );
   const args = argv.slice(2);
   const commands = program.commands.map((c) => c.name());
   if (args.length === 0) {

@@ -3,6 +3,8 @@
  * or a scenario served in-process by the simulator (`--scenario FILE`), on the scenario's clock.
  */
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
@@ -23,7 +25,7 @@ export async function openRuntime(options: {
   concurrency?: number;
 }): Promise<Runtime> {
   if (options.scenario) {
-    const sim = await startSimulator({ file: options.scenario, port: 0 });
+    const sim = await startSimulator({ file: scenarioFile(options.scenario), port: 0 });
     if (options.region && options.region !== sim.world.region) {
       await sim.close();
       throw new AlbDoctorError(
@@ -67,4 +69,13 @@ function makeDiagnoser(aws: AwsClients, now: () => Date, options: { window?: str
     defaultWindow: options.window ?? "1h",
     scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 8 }),
   });
+}
+
+const SHIPPED_SCENARIOS = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+
+/** `--scenario keepalive-race` means the shipped scenarios/keepalive-race.yaml when no such file is here. */
+export function scenarioFile(given: string): string {
+  if (existsSync(given) || /[\\/]|\.(ya?ml|json)$/i.test(given)) return given;
+  const shipped = `${SHIPPED_SCENARIOS}${given}.yaml`;
+  return existsSync(shipped) ? shipped : given;
 }

@@ -85,6 +85,7 @@ describe("alb-doctor usage", () => {
     const r = await run("--help");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Usage: alb-doctor/);
+    expect(r.out).toContain("alb-doctor check shop-prod --scenario scenarios/keepalive-race.yaml");
     for (const c of ["check", "logs", "sim", "scenarios", "audit"])
       expect(r.out).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
   });
@@ -231,6 +232,16 @@ describe("alb-doctor check on the keep-alive race scenario", SLOW, () => {
     },
   ])("$how: one clear line, exit 2", async ({ ref, args, error }) => {
     expectOneLineError(await run("check", ref, "--scenario", KEEPALIVE, ...args), error);
+  });
+
+  it("--scenario takes a shipped scenario by name", async () => {
+    const r = await run("check", "shop-prod", "--scenario", "keepalive-race", "--json");
+    expect(r.err).toBe("");
+    expect((JSON.parse(r.out) as Report).findings[0].id).toBe("keepalive-race");
+    expectOneLineError(
+      await run("check", "shop-prod", "--scenario", "keepalive-rac"),
+      /keepalive-rac: cannot read the scenario file/,
+    );
   });
 
   it("--end moves the window", async () => {
