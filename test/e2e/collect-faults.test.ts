@@ -111,3 +111,26 @@ describe("throttling and deadlines", () => {
     expect(acl?.error).toMatch(/Timeout: ec2:DescribeNetworkAcls/);
   });
 });
+
+describe("access-log scan deadline", () => {
+  it("stops a slow scan and reports the access-logs part as timed out, the rest intact", async () => {
+    sim.world.faults.push({ Service: "s3", Action: "GetObject", LatencyMs: 2000, fired: 0 });
+    const aws = createAwsClients({
+      region: sim.world.region,
+      endpoint: sim.endpoint,
+      credentials: SIMULATOR_CREDENTIALS,
+    });
+    const diagnose = createDiagnoser({
+      aws,
+      now: () => sim.world.now,
+      defaultWindow: "1h",
+      scanLogs: createLogScanner(aws, { concurrency: 4, deadlineMs: 300 }),
+    });
+    const report = await diagnose(lbName);
+    const logs = report.checks.find((c) => c.id === "access-logs");
+    expect(logs?.status).toBe("error");
+    expect(logs?.error).toMatch(/Timeout: the access-log scan/);
+    expect(report.checks.filter((c) => c.id !== "access-logs" && c.status === "error")).toEqual([]);
+    aws.destroy();
+  });
+});
