@@ -8,7 +8,10 @@ describe("parseLbRef", () => {
   it.each([
     ["my-alb", { kind: "name", name: "my-alb" }],
     [" my-alb ", { kind: "name", name: "my-alb" }],
-    [ARN, { kind: "arn", name: "my-alb", id: "50dc6c495c0c9188", region: "us-east-1", accountId: "123456789012" }],
+    [
+      ARN,
+      { kind: "arn", name: "my-alb", id: "50dc6c495c0c9188", region: "us-east-1", accountId: "123456789012" },
+    ],
     ["app/my-alb/50dc6c495c0c9188", { kind: "resource-id", name: "my-alb", id: "50dc6c495c0c9188" }],
     ["my-alb-1234567890.us-east-1.elb.amazonaws.com", { kind: "dns", name: "my-alb" }],
     ["internal-api-lb-99.eu-west-1.elb.amazonaws.com", { kind: "dns", name: "api-lb" }],
@@ -47,7 +50,9 @@ describe("parseLbRef", () => {
 describe("resourceIdOf", () => {
   it("gives the CloudWatch dimension of LB and TG ARNs", () => {
     expect(resourceIdOf(ARN)).toBe("app/my-alb/50dc6c495c0c9188");
-    expect(resourceIdOf("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/api/73e2")).toBe("targetgroup/api/73e2");
+    expect(resourceIdOf("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/api/73e2")).toBe(
+      "targetgroup/api/73e2",
+    );
   });
 });
 
