@@ -86,11 +86,20 @@ export function resourceIdOf(arn: string): string {
   return arn;
 }
 
-/** Closest names first: names containing the wanted text, then by edit distance; at most `limit`. */
+/**
+ * Closest names first: names containing the wanted text (or contained in it), then by edit distance;
+ * names too far to be a typo (more than about a third of the letters differ) are not suggested.
+ */
 export function closestNames(wanted: string, names: string[], limit = 5): string[] {
   const w = wanted.toLowerCase();
+  const maxDistance = Math.max(2, Math.ceil(w.length / 3));
   return names
-    .map((n) => ({ n, d: editDistance(w, n.toLowerCase()) - (n.toLowerCase().includes(w) ? 100 : 0) }))
+    .map((n) => {
+      const l = n.toLowerCase();
+      const related = l.includes(w) || w.includes(l);
+      return { n, d: editDistance(w, l) - (related ? 100 : 0) };
+    })
+    .filter((x) => x.d <= maxDistance)
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
     .slice(0, limit)
     .map((x) => x.n);

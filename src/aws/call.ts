@@ -57,6 +57,13 @@ export function toAlbDoctorError(e: unknown, action: IamAction, resource?: strin
   const message = e instanceof Error ? e.message : String(e);
   const on = resource ? ` on ${resource}` : "";
   const details = { action, awsCode: code, resource };
+  if (code === "CredentialsProviderError") {
+    return new AlbDoctorError(
+      "config",
+      `no AWS credentials found for ${action}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO or an instance role (or try a simulated account with --scenario)`,
+      { cause: e, details },
+    );
+  }
   if (DENIED.has(code)) {
     return new AlbDoctorError("access-denied", `AccessDenied: ${action}${on}`, { cause: e, details });
   }

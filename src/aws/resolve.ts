@@ -55,7 +55,10 @@ export async function resolveLoadBalancer(clients: AwsClients, input: string): P
     }
   }
   const name = ref.name;
-  const lb = await describeByName(clients, name);
+  // DNS names are case-insensitive; load balancer names keep the case they were created with.
+  const lb =
+    (await describeByName(clients, name)) ??
+    (ref.kind === "dns" ? await findByDnsName(clients, ref.dnsName) : undefined);
   if (!lb) throw await notFound(clients, name);
   if (lb.Type && lb.Type !== "application") {
     throw new AlbDoctorError(
@@ -66,8 +69,9 @@ export async function resolveLoadBalancer(clients: AwsClients, input: string): P
   const idOk =
     ref.kind === "name" ||
     (ref.kind === "dns" && lb.DNSName?.toLowerCase() === ref.dnsName) ||
-    ((ref.kind === "arn" || ref.kind === "resource-id") &&
-      lb.LoadBalancerArn.endsWith(`/${ref.name}/${ref.id}`));
+    // A full ARN must match exactly: the same name in another account or region is another load balancer.
+    (ref.kind === "arn" && lb.LoadBalancerArn === ref.arn) ||
+    (ref.kind === "resource-id" && lb.LoadBalancerArn.endsWith(`/${ref.name}/${ref.id}`));
   if (!idOk) {
     throw new AlbDoctorError(
       "not-found",
@@ -92,6 +96,24 @@ async function describeByName(clients: AwsClients, name: string): Promise<Resolv
     if (code === "LoadBalancerNotFound" || code === "LoadBalancerNotFoundException") return undefined;
     throw e;
   }
+}
+
+async function findByDnsName(clients: AwsClients, dnsName: string): Promise<ResolvedLb["lb"] | undefined> {
+  let marker: string | undefined;
+  do {
+    const page = await callAws(
+      "elasticloadbalancing:DescribeLoadBalancers",
+      (abortSignal) =>
+        clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
+          abortSignal,
+        }),
+      { deadlineMs: clients.callDeadlineMs },
+    );
+    const hit = page.LoadBalancers?.find((lb) => lb.DNSName?.toLowerCase() === dnsName);
+    if (hit) return hit as ResolvedLb["lb"];
+    marker = page.NextMarker;
+  } while (marker);
+  return undefined;
 }
 
 async function notFound(clients: AwsClients, name: string): Promise<AlbDoctorError> {

@@ -59,7 +59,10 @@ describe("resourceIdOf", () => {
 describe("closestNames", () => {
   it("ranks by edit distance and containment", () => {
     const names = ["prod-api", "prod-web", "staging-api", "my-alb", "my-alb-2"];
-    expect(closestNames("my-alp", names, 2)).toEqual(["my-alb", "my-alb-2"]);
+    expect(closestNames("my-alp", names, 2)).toEqual(["my-alb"]);
+    expect(closestNames("my-alb-3", names)).toEqual(["my-alb", "my-alb-2"]);
+    // Too far to be a typo: no suggestion rather than a random one.
+    expect(closestNames("shop-prod", ["cms-prod", "analytics-prod"])).toEqual([]);
     expect(closestNames("api", names, 2)).toEqual(["prod-api", "staging-api"]);
     expect(closestNames("x", [], 3)).toEqual([]);
   });

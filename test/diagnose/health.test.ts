@@ -83,6 +83,15 @@ describe("target health states", () => {
     );
     expect(f).toMatchObject({ id: "targets-unhealthy", severity: "info" });
   });
+
+  it("says how far HealthyHostCount fell: its lowest datapoint", () => {
+    const [f] = health(
+      targetHealth("i-0a2", "unhealthy", "Target.Timeout", "Request timed out"),
+      metric("UnHealthyHostCount", [0, 1, 2, 0], { stat: "Maximum", targetGroup: IDS.tgResourceId }),
+      metric("HealthyHostCount", [2, 1, 0, 2], { stat: "Minimum", targetGroup: IDS.tgResourceId }),
+    );
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("HealthyHostCount fell to 0");
+  });
 });
 
 describe("health-check-misconfigured", () => {

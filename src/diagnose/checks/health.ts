@@ -13,7 +13,7 @@ import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot, Target, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence } from "../evidence/confidence.ts";
 import { classCount, listFew, usableLogs } from "../evidence/logs.ts";
-import { metricPeak, metricSum } from "../evidence/metrics.ts";
+import { metricLow, metricPeak, metricSum } from "../evidence/metrics.ts";
 import { forwardedGroupArns, isDraining, isHealthy, isUnhealthy } from "../evidence/targets.ts";
 
 export const targetHealthCheck: Check = { name: "target-health", run };
@@ -72,7 +72,7 @@ function unhealthy(s: Snapshot, g: TargetGroup): Finding | null {
       detail: `${bad.length} of ${active.length} targets of ${g.name} are unhealthy: ${listFew(reasonsOf(bad), 4)}`,
     },
   ];
-  const healthyMin = metricPeak(s, "HealthyHostCount", "Minimum", g.resourceId);
+  const healthyMin = metricLow(s, "HealthyHostCount", "Minimum", g.resourceId);
   const unhealthyPeak =
     metricPeak(s, "UnHealthyHostCount", "Maximum", g.resourceId) ??
     metricPeak(s, "UnHealthyHostCount", "Average", g.resourceId);

@@ -64,6 +64,18 @@ export function metricPeak(
   return Math.max(...points.map((p) => p.v));
 }
 
+/** The lowest datapoint of a statistic in the window (e.g. how far HealthyHostCount fell). */
+export function metricLow(
+  snapshot: Snapshot,
+  metric: string,
+  stat: string,
+  targetGroup?: string,
+): number | null {
+  const points = pointsOf(snapshot, metric, stat, targetGroup);
+  if (!points || points.length === 0) return null;
+  return Math.min(...points.map((p) => p.v));
+}
+
 /** Minute key -> value of a statistic (values of several series in the same minute are added). */
 export function metricByMinute(
   snapshot: Snapshot,
