@@ -48,6 +48,13 @@ export function register(program: Command, io: CliIo): void {
           window,
           concurrency,
         });
+        const paths = opts.files as string[];
+        if (summary.objects.failed.length === paths.length) {
+          // Nothing could be read: say why, rather than print an empty summary.
+          for (const f of summary.objects.failed) io.err(`alb-doctor: ${f.key}: ${f.reason}\n`);
+          io.exitCode = 2;
+          return;
+        }
       } else {
         if (!ref) throw new AlbDoctorError("usage", "give a load balancer (REF) or --files PATH...");
         summary = await analyzeLoadBalancer(ref, opts, concurrency);

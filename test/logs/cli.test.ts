@@ -60,6 +60,13 @@ describe("alb-doctor logs --files", () => {
     expect(r.out).toContain("idle timeout of 120 s");
   });
 
+  it("says why when no file could be read, instead of an empty summary", async () => {
+    const r = await run("logs", "--files", "/nonexistent/a.log.gz");
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/^alb-doctor: \/nonexistent\/a\.log\.gz: .*ENOENT/);
+  });
+
   it("refuses to run without a load balancer or files", async () => {
     const r = await run("logs");
     expect(r.code).toBe(2);
