@@ -26,12 +26,18 @@ export interface WorkerDiagnoserOptions {
  * The worker's bootstrap: register tsx's ESM hooks in the worker itself (Node 20 does not apply --import
  * hooks to worker threads), then load the TypeScript entry. tsx is a runtime dependency.
  */
+/** Nice value of the diagnosis thread: lower priority than the bot's main thread (0). */
+const WORKER_NICE = 10;
+
 function bootstrapCode(): string {
   const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
   const exportsMap = JSON.parse(readFileSync(join(tsxDir, "package.json"), "utf8")).exports;
   const api = pathToFileURL(join(tsxDir, exportsMap["./esm/api"].import.default)).href;
   const entry = new URL("./diagnose-worker-entry.ts", import.meta.url).href;
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  // Lower this thread's CPU priority first (on Linux, setpriority on a thread affects that thread only), so that
+  // diagnoses give way to the main thread, whose acks Slack expects within 3 seconds.
+  const nice = `try { require("node:os").setPriority(${WORKER_NICE}); } catch {}`;
+  return `${nice} import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 interface Reply {

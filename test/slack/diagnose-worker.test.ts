@@ -1,4 +1,5 @@
 /** The worker-thread diagnoser gives the same report as the in-process one, and the same typed errors. */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIMULATOR_CREDENTIALS } from "../../src/aws/clients.ts";
 import { isAlbDoctorError } from "../../src/domain/errors.ts";
@@ -43,4 +44,18 @@ describe("worker diagnoser", () => {
     expect(isAlbDoctorError(e, "not-found")).toBe(true);
     expect((e as { details?: { suggestions?: string[] } }).details?.suggestions).toContain("billing-prod");
   });
+
+  // Linux keeps a nice value per thread: /proc/self/task/<tid>/stat, field 19 (after the parenthesised name).
+  const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  it.skipIf(!existsSync("/proc/self/task"))(
+    "runs diagnoses at a lower CPU priority than the main thread",
+    async () => {
+      await worker("billing-prod", { end: sim.world.now.toISOString() });
+      const nices = readdirSync("/proc/self/task").map((tid) =>
+        niceOf(readFileSync(`/proc/self/task/${tid}/stat`, "utf8")),
+      );
+      expect(niceOf(readFileSync("/proc/thread-self/stat", "utf8"))).toBe(0);
+      expect(nices).toContain(10);
+    },
+  );
 });
