@@ -1,10 +1,15 @@
-/** The names of every ALB in the region (for triage: alarms that name an alarm, not a load balancer). */
-import { DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+/** Every ALB in the region: for suggestions, DNS-name lookups, and alarms that name only themselves. */
+import { DescribeLoadBalancersCommand, type LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { callAws } from "./call.ts";
 import type { AwsClients } from "./clients.ts";
 
 export async function listAlbNames(clients: AwsClients): Promise<string[]> {
-  const names: string[] = [];
+  return (await listAlbs(clients)).map((lb) => lb.LoadBalancerName ?? "").filter(Boolean);
+}
+
+/** Application load balancers of the region, every page. */
+export async function listAlbs(clients: AwsClients): Promise<LoadBalancer[]> {
+  const albs: LoadBalancer[] = [];
   let marker: string | undefined;
   do {
     const page = await callAws(
@@ -15,13 +20,10 @@ export async function listAlbNames(clients: AwsClients): Promise<string[]> {
         }),
       { deadlineMs: clients.callDeadlineMs },
     );
-    for (const lb of page.LoadBalancers ?? []) {
-      if (lb.LoadBalancerName && (lb.Type ?? "application") === "application")
-        names.push(lb.LoadBalancerName);
-    }
+    albs.push(...(page.LoadBalancers ?? []).filter((lb) => (lb.Type ?? "application") === "application"));
     marker = page.NextMarker;
   } while (marker);
-  return names;
+  return albs;
 }
 
 /** The longest ALB name contained in the alarm name ("shop-prod-alb-502" -> "shop-prod"), if any. */

@@ -10,7 +10,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 import { closestNames, parseLbRef } from "./arn.ts";
 import { awsErrorCode, callAws } from "./call.ts";
-import { listAlbNames } from "./list.ts";
+import { listAlbNames, listAlbs } from "./list.ts";
 import type { AwsClients } from "./clients.ts";
 
 export interface ResolvedLb {
@@ -99,21 +99,8 @@ async function describeByName(clients: AwsClients, name: string): Promise<Resolv
 }
 
 async function findByDnsName(clients: AwsClients, dnsName: string): Promise<ResolvedLb["lb"] | undefined> {
-  let marker: string | undefined;
-  do {
-    const page = await callAws(
-      "elasticloadbalancing:DescribeLoadBalancers",
-      (abortSignal) =>
-        clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
-          abortSignal,
-        }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    const hit = page.LoadBalancers?.find((lb) => lb.DNSName?.toLowerCase() === dnsName);
-    if (hit) return hit as ResolvedLb["lb"];
-    marker = page.NextMarker;
-  } while (marker);
-  return undefined;
+  const albs = await listAlbs(clients);
+  return albs.find((lb) => lb.DNSName?.toLowerCase() === dnsName) as ResolvedLb["lb"] | undefined;
 }
 
 async function notFound(clients: AwsClients, name: string): Promise<AlbDoctorError> {

@@ -59,9 +59,7 @@ export function metricPeak(
   stat: string,
   targetGroup?: string,
 ): number | null {
-  const points = pointsOf(snapshot, metric, stat, targetGroup);
-  if (!points || points.length === 0) return null;
-  return Math.max(...points.map((p) => p.v));
+  return extreme(snapshot, metric, stat, targetGroup, Math.max);
 }
 
 /** The lowest datapoint of a statistic in the window (e.g. how far HealthyHostCount fell). */
@@ -71,9 +69,19 @@ export function metricLow(
   stat: string,
   targetGroup?: string,
 ): number | null {
+  return extreme(snapshot, metric, stat, targetGroup, Math.min);
+}
+
+function extreme(
+  snapshot: Snapshot,
+  metric: string,
+  stat: string,
+  targetGroup: string | undefined,
+  pick: (...values: number[]) => number,
+): number | null {
   const points = pointsOf(snapshot, metric, stat, targetGroup);
   if (!points || points.length === 0) return null;
-  return Math.min(...points.map((p) => p.v));
+  return pick(...points.map((p) => p.v));
 }
 
 /** Minute key -> value of a statistic (values of several series in the same minute are added). */
