@@ -7,5 +7,12 @@ import { register } from "tsx/esm/api";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 register();
+// `alb-doctor ... | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv);

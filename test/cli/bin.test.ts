@@ -1,5 +1,5 @@
 /** The installed entry point: `node bin/alb-doctor.js` runs the TypeScript CLI with no build step. */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -22,6 +22,19 @@ async function bin(...args: string[]) {
 }
 
 describe("bin/alb-doctor.js", { timeout: 180_000 }, () => {
+  it("stops quietly when its reader closes the pipe (alb-doctor scenarios | head -1)", async () => {
+    const child = spawn(process.execPath, [BIN, "scenarios"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(err).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+
   it("--help prints the usage, exit 0", async () => {
     const r = await bin("--help");
     expect(r.code).toBe(0);
