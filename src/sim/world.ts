@@ -5,6 +5,7 @@
  * Built by src/sim/scenario.ts (loadScenario -> World); read and changed by src/sim/services/*.
  */
 import type { CallLogEntry, SimService } from "./contract.ts";
+import type { HealthCheckSettings } from "./health-check.ts";
 
 export type Tag = { Key: string; Value: string };
 
@@ -166,7 +167,8 @@ export interface TargetW {
   Description?: string;
 }
 
-export interface TargetGroupW {
+/** The health-check fields (HealthCheck*, thresholds, Matcher) come from HealthCheckSettings. */
+export interface TargetGroupW extends HealthCheckSettings {
   TargetGroupArn: string;
   TargetGroupName: string;
   Id: string;
@@ -176,15 +178,6 @@ export interface TargetGroupW {
   VpcId?: string;
   TargetType: string;
   IpAddressType?: string;
-  HealthCheckEnabled: boolean;
-  HealthCheckProtocol?: string;
-  HealthCheckPort?: string;
-  HealthCheckPath?: string;
-  HealthCheckIntervalSeconds: number;
-  HealthCheckTimeoutSeconds: number;
-  HealthyThresholdCount: number;
-  UnhealthyThresholdCount: number;
-  Matcher?: { HttpCode?: string; GrpcCode?: string };
   /** Derived from the listeners that forward to the group. */
   LoadBalancerArns: string[];
   Attributes: Record<string, string>;

@@ -1,7 +1,7 @@
 /** Small helpers the fix modules share: reading offer parameters and shaping attribute calls. */
 import { AlbDoctorError } from "../../domain/errors.ts";
 import type { FixOffer } from "../../approvals/offers.ts";
-import type { Risk, Settings } from "../plan.ts";
+import type { AwsCall, Risk, Settings } from "../plan.ts";
 
 /** A parameter of the offer (params first, then the matching change's proposed value). */
 export function offerValue(offer: FixOffer, param: string, setting?: string): string | undefined {
@@ -62,4 +62,34 @@ export function sharedGroupRisk(
       },
     ],
   };
+}
+
+/**
+ * The ModifyLoadBalancerAttributes / ModifyTargetGroupAttributes call that sets `keys` to their `after`
+ * values, or no call at all when none of them changes (the plan is then a no-op).
+ */
+export function modifyAttributesCalls(
+  on: "load-balancer" | "target-group",
+  resource: string,
+  keys: string[],
+  before: Settings,
+  after: Settings,
+): AwsCall[] {
+  if (keys.every((k) => before[k] === after[k])) return [];
+  const Attributes = attributePairs(keys, after);
+  return [
+    on === "load-balancer"
+      ? {
+          service: "elbv2",
+          action: "ModifyLoadBalancerAttributes",
+          resource,
+          params: { LoadBalancerArn: resource, Attributes },
+        }
+      : {
+          service: "elbv2",
+          action: "ModifyTargetGroupAttributes",
+          resource,
+          params: { TargetGroupArn: resource, Attributes },
+        },
+  ];
 }

@@ -8,30 +8,14 @@ import { AlbDoctorError } from "../../domain/errors.ts";
 import { awsCall, readLoadBalancerAttributes } from "../aws.ts";
 import { checkLogDeliveryPolicy } from "../bucket-policy.ts";
 import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
-import {
-  type AwsCall,
-  type PlanDraft,
-  type Risk,
-  type Settings,
-  changedKeys,
-  describeChanges,
-} from "../plan.ts";
-import { attributePairs, lbNameOf, offerValue } from "./common.ts";
+import { type AwsCall, type PlanDraft, type Risk, type Settings, describeChanges } from "../plan.ts";
+import { lbNameOf, modifyAttributesCalls, offerValue } from "./common.ts";
 
 export const ACCESS_LOG_KEYS = ["access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix"];
 
-const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] => {
-  if (changedKeys(before, after).length === 0) return [];
-  // All three together: AWS validates bucket and enabled as one change.
-  return [
-    {
-      service: "elbv2",
-      action: "ModifyLoadBalancerAttributes",
-      resource: plan.resource,
-      params: { LoadBalancerArn: plan.resource, Attributes: attributePairs(ACCESS_LOG_KEYS, after) },
-    },
-  ];
-};
+// All three keys in one call: AWS validates the bucket and `enabled` together.
+const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
+  modifyAttributesCalls("load-balancer", plan.resource, ACCESS_LOG_KEYS, before, after);
 
 const readSettings = async (clients: AwsClients, arn: string): Promise<Settings> => {
   const attrs = await readLoadBalancerAttributes(clients, arn);

@@ -5,24 +5,18 @@
 import { describeTargetGroup, readTargetGroupAttributes } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
 import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
-import { attributePairs, integerIn, requireValue, sharedGroupRisk, targetGroupArnOf } from "./common.ts";
+import {
+  integerIn,
+  modifyAttributesCalls,
+  requireValue,
+  sharedGroupRisk,
+  targetGroupArnOf,
+} from "./common.ts";
 
 export const DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds";
 
 const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
-  before[DEREGISTRATION_DELAY] === after[DEREGISTRATION_DELAY]
-    ? []
-    : [
-        {
-          service: "elbv2",
-          action: "ModifyTargetGroupAttributes",
-          resource: plan.resource,
-          params: {
-            TargetGroupArn: plan.resource,
-            Attributes: attributePairs([DEREGISTRATION_DELAY], after),
-          },
-        },
-      ];
+  modifyAttributesCalls("target-group", plan.resource, [DEREGISTRATION_DELAY], before, after);
 
 export const setDeregistrationDelay = defineFix({
   id: "set-deregistration-delay",

@@ -7,22 +7,13 @@ import { AlbDoctorError } from "../../domain/errors.ts";
 import { observedDurations, type ObservedDurations, readLoadBalancerAttributes } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
 import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
-import { attributePairs, integerIn, lbNameOf, requireValue } from "./common.ts";
+import { integerIn, lbNameOf, modifyAttributesCalls, requireValue } from "./common.ts";
 
 export const IDLE_TIMEOUT = "idle_timeout.timeout_seconds";
 export const LOWER_IDLE_TIMEOUT = "lower-idle-timeout";
 
 const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
-  before[IDLE_TIMEOUT] === after[IDLE_TIMEOUT]
-    ? []
-    : [
-        {
-          service: "elbv2",
-          action: "ModifyLoadBalancerAttributes",
-          resource: plan.resource,
-          params: { LoadBalancerArn: plan.resource, Attributes: attributePairs([IDLE_TIMEOUT], after) },
-        },
-      ];
+  modifyAttributesCalls("load-balancer", plan.resource, [IDLE_TIMEOUT], before, after);
 
 export const setIdleTimeout = defineFix({
   id: "set-idle-timeout",
