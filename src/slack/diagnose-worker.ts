@@ -4,15 +4,12 @@
  * 3 seconds even while a burst of diagnoses runs. The worker builds its own AWS clients from plain options;
  * reports and errors (AlbDoctorError code, message, details) come back as structured clones.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { AlbDoctorError, type ErrorCode } from "../domain/errors.ts";
 import type { Report } from "../domain/report.ts";
 import type { Diagnoser } from "../services/types.ts";
+import { spawnWorker } from "../workers/spawn.ts";
 
 export interface WorkerDiagnoserOptions {
   region?: string;
@@ -22,23 +19,9 @@ export interface WorkerDiagnoserOptions {
   logScanConcurrency?: number;
 }
 
-/**
- * The worker's bootstrap: register tsx's ESM hooks in the worker itself (Node 20 does not apply --import
- * hooks to worker threads), then load the TypeScript entry. tsx is a runtime dependency.
- */
-/** Nice value of the diagnosis thread: lower priority than the bot's main thread (0). */
+/** Nice value of the diagnosis thread: lower priority than the bot's main thread (0), so that diagnoses give
+ * way to the main thread, whose acks Slack expects within 3 seconds. */
 const WORKER_NICE = 10;
-
-function bootstrapCode(): string {
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const exportsMap = JSON.parse(readFileSync(join(tsxDir, "package.json"), "utf8")).exports;
-  const api = pathToFileURL(join(tsxDir, exportsMap["./esm/api"].import.default)).href;
-  const entry = new URL("./diagnose-worker-entry.ts", import.meta.url).href;
-  // Lower this thread's CPU priority first (on Linux, setpriority on a thread affects that thread only), so that
-  // diagnoses give way to the main thread, whose acks Slack expects within 3 seconds.
-  const nice = `try { require("node:os").setPriority(${WORKER_NICE}); } catch {}`;
-  return `${nice} import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-}
 
 interface Reply {
   id: number;
@@ -60,7 +43,10 @@ export function createWorkerDiagnoser(
   };
 
   const start = () => {
-    const w = new Worker(bootstrapCode(), { eval: true, workerData: options });
+    const w = spawnWorker(new URL("./diagnose-worker-entry.ts", import.meta.url), {
+      workerData: options,
+      nice: WORKER_NICE,
+    });
     w.on("message", (reply: Reply) => {
       const p = pending.get(reply.id);
       if (!p) return;

@@ -1,0 +1,42 @@
+/**
+ * Starting a worker thread on one of the project's modules. Under tsx (the CLI, the bot, the tests) the
+ * entry is TypeScript: the worker registers tsx's ESM hooks itself first, because Node 20 does not apply
+ * --import hooks to worker threads. A bundled JavaScript entry (the benchmarks) is imported as it is.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
+export interface SpawnOptions extends Pick<WorkerOptions, "workerData" | "resourceLimits"> {
+  /** A nice value for the thread (Linux: per thread), set before the entry loads. */
+  nice?: number;
+}
+
+function tsxApiUrl(): string {
+  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const exportsMap = JSON.parse(readFileSync(join(tsxDir, "package.json"), "utf8")).exports;
+  return pathToFileURL(join(tsxDir, exportsMap["./esm/api"].import.default)).href;
+}
+
+export function bootstrapSource(entry: URL, nice?: number): string {
+  const lines: string[] = [];
+  // Lower this thread's CPU priority before anything else runs on it.
+  if (nice !== undefined) lines.push(`try { require("node:os").setPriority(${nice}); } catch {}`);
+  const load = `import(${JSON.stringify(entry.href)})`;
+  if (entry.pathname.endsWith(".ts")) {
+    lines.push(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return ${load}; });`);
+  } else {
+    lines.push(`${load};`);
+  }
+  return lines.join(" ");
+}
+
+export function spawnWorker(entry: URL, options: SpawnOptions = {}): Worker {
+  return new Worker(bootstrapSource(entry, options.nice), {
+    eval: true,
+    workerData: options.workerData,
+    resourceLimits: options.resourceLimits,
+  });
+}
