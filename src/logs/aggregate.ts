@@ -8,8 +8,10 @@ import { BoundedStatsMap, addError, type Stats } from "./buckets.ts";
 import { classifyLine, isClassified, type ClassifyInput } from "./classify.ts";
 import { TOKEN } from "./fields.ts";
 import { TIME_REASON, checkNumbers, checkShape } from "./parse.ts";
-import { LineTokens, asciiAt, isDash, isoAt, latin1, numberAt, tokenize } from "./tokens.ts";
-import { hashBytes, hashString, hashUrlPattern } from "./keyhash.ts";
+import { LineTokens, isoAt, latin1, tokenize } from "./tokens.ts";
+import { Key, hashArnTail, hashArnTailString, hashBytes, hashString, hashUrlPattern } from "./keyhash.ts";
+import { FastLineReader } from "./fast-line.ts";
+import { LineView, isDashRange, viewFromTokens } from "./line-view.ts";
 import { pathPattern, urlPath } from "./path-pattern.ts";
 import { QuantileSketch, type SketchState } from "./sketch.ts";
 
@@ -42,12 +44,28 @@ export interface AggregateState {
 type MapName = "byTarget" | "byTargetGroup" | "byPath" | "byMinute";
 
 const MAX_ERROR_REASONS = 500;
-const DASH_KEY = hashString("-");
 /** The aggregator reads nothing after error_reason, so it does not tokenize further. */
 const NEEDED_TOKENS = TOKEN.errorReason + 1;
 
+/** Minutes since the epoch fit an int32 until the year 6053. */
+function minuteKey(key: Key, minute: number): Key {
+  key.h1 = minute | 0;
+  key.h2 = 0x6d696e; // any constant: the minute alone is the key
+  return key;
+}
+
+function minuteKeyOf(key: Key, name: string): Key {
+  return minuteKey(key, Number(name));
+}
+
 export class LogAggregator {
   private readonly t = new LineTokens();
+  private readonly view = new LineView();
+  private readonly fast = new FastLineReader();
+  private readonly key = new Key();
+  /** The minute of the previous line and its stats: consecutive lines mostly share a minute. */
+  private lastMinute = NaN;
+  private lastMinuteStats: Stats | null = null;
   private readonly input: ClassifyInput = {
     elbStatus: 0,
     targetStatus: null,
@@ -77,10 +95,10 @@ export class LogAggregator {
     this.samplesPerClass = options.samplesPerClass ?? 3;
     this.maps = {
       byTarget: new BoundedStatsMap(maxKeys, hashString),
-      byTargetGroup: new BoundedStatsMap(maxKeys, hashString),
+      byTargetGroup: new BoundedStatsMap(maxKeys, hashArnTailString),
       byPath: new BoundedStatsMap(maxKeys, hashString),
       // Keyed by minute number; a week of minutes before folding.
-      byMinute: new BoundedStatsMap(7 * 24 * 60, Number),
+      byMinute: new BoundedStatsMap(7 * 24 * 60, minuteKeyOf),
     };
   }
 
@@ -89,42 +107,46 @@ export class LogAggregator {
     if (end > start && buf[end - 1] === 0x0d) end--;
     if (end === start) return null; // blank lines are not requests
     this.total++;
-    const t = this.t;
-    let reason = tokenize(buf, start, end, t, NEEDED_TOKENS) ?? checkShape(t);
-    const timeMs = reason === null ? isoAt(t, TOKEN.time) : NaN;
-    if (reason === null) reason = Number.isNaN(timeMs) ? TIME_REASON : checkNumbers(t);
-    if (reason !== null) {
-      this.addMalformed(buf.toString("utf8", start, Math.min(end, start + 2000)));
-      return reason;
+    const v = this.view;
+    if (!this.fast.read(buf, start, end, v)) {
+      const reason = this.readGeneral(buf, start, end);
+      if (reason !== null) {
+        this.addMalformed(buf.toString("utf8", start, Math.min(end, start + 2000)));
+        return reason;
+      }
     }
+    const timeMs = v.timeMs;
     const w = this.options.window;
     if (w !== undefined && (timeMs < w.startMs || timeMs >= w.endMs)) return null;
     this.inWindow++;
 
-    const status = numberAt(t, TOKEN.elbStatusCode) ?? 0;
-    const targetStatus = numberAt(t, TOKEN.targetStatusCode);
-    const tpt = numberAt(t, TOKEN.targetProcessingTime);
-    const created = isoAt(t, TOKEN.requestCreationTime);
-    const duration = (timeMs - created) / 1000;
+    const status = v.status;
+    const targetStatus = v.targetStatus;
+    const tpt = v.targetProcessingTime;
+    const nullIfNaN = (x: number) => (x === x ? x : null);
+    const duration = (timeMs - v.createdMs) / 1000;
     if (status >= 0 && status < 1000) this.byStatus[status]++;
-    if (targetStatus !== null && targetStatus >= 0 && targetStatus < 1000)
-      this.byTargetStatus[targetStatus]++;
-    if (tpt !== null) this.targetProcessing.add(tpt);
+    if (targetStatus >= 0 && targetStatus < 1000) this.byTargetStatus[targetStatus]++;
+    if (tpt === tpt) this.targetProcessing.add(tpt);
     this.totalDuration.add(duration);
 
     let cls: LogErrorClass | null = null;
-    const errorReason = isDash(t, TOKEN.errorReason) ? null : asciiAt(t, TOKEN.errorReason);
+    const errorReason = isDashRange(v.buf, v.errorReasonStart, v.errorReasonEnd)
+      ? null
+      : latin1(v.buf, v.errorReasonStart, v.errorReasonEnd);
     if (errorReason !== null) this.countReason(errorReason);
     if (isClassified(status)) {
       const x = this.input;
       x.elbStatus = status;
-      x.targetStatus = targetStatus;
-      x.targetSet = !isDash(t, TOKEN.target);
-      x.requestProcessingTime = numberAt(t, TOKEN.requestProcessingTime);
-      x.targetProcessingTime = tpt;
+      x.targetStatus = nullIfNaN(targetStatus);
+      x.targetSet = !isDashRange(v.buf, v.targetStart, v.targetEnd);
+      x.requestProcessingTime = nullIfNaN(v.requestProcessingTime);
+      x.targetProcessingTime = nullIfNaN(tpt);
       x.durationSeconds = duration;
       x.errorReason = errorReason;
-      x.actions = asciiAt(t, TOKEN.actionsExecuted);
+      x.actions = isDashRange(v.buf, v.actionsStart, v.actionsEnd)
+        ? null
+        : latin1(v.buf, v.actionsStart, v.actionsEnd);
       cls = classifyLine(x, this.options);
       if (cls !== null) {
         this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
@@ -135,24 +157,33 @@ export class LogAggregator {
     const isError = status >= 400;
     const m = this.maps;
     const minute = Math.floor(timeMs / 60000);
-    this.count(m.byMinute.map.get(minute) ?? m.byMinute.create(minute, String(minute)), status, isError, cls);
-    const target = this.tokenKey(TOKEN.target);
-    this.count(
-      m.byTarget.map.get(target) ?? m.byTarget.create(target, this.tokenName(TOKEN.target)),
-      status,
-      isError,
-      cls,
-    );
-    const tg = this.tokenKey(TOKEN.targetGroupArn);
-    this.count(
-      m.byTargetGroup.map.get(tg) ?? m.byTargetGroup.create(tg, this.tokenName(TOKEN.targetGroupArn)),
-      status,
-      isError,
-      cls,
-    );
-    const path = this.pathKey();
-    this.count(m.byPath.map.get(path) ?? m.byPath.create(path, this.pathName()), status, isError, cls);
+    if (minute !== this.lastMinute || this.lastMinuteStats === null) {
+      const k = minuteKey(this.key, minute);
+      this.lastMinute = minute;
+      this.lastMinuteStats = m.byMinute.get(k) ?? m.byMinute.create(k, String(minute));
+    }
+    this.count(this.lastMinuteStats, status, isError, cls);
+    const key = this.key;
+    hashBytes(key, v.buf, v.targetStart, v.targetEnd);
+    const target = m.byTarget.get(key) ?? m.byTarget.create(key, latin1(v.buf, v.targetStart, v.targetEnd));
+    this.count(target, status, isError, cls);
+    hashArnTail(key, v.buf, v.targetGroupStart, v.targetGroupEnd);
+    const tg =
+      m.byTargetGroup.get(key) ??
+      m.byTargetGroup.create(key, latin1(v.buf, v.targetGroupStart, v.targetGroupEnd));
+    this.count(tg, status, isError, cls);
+    hashUrlPattern(key, v.buf, v.urlStart, v.urlEnd);
+    this.count(m.byPath.get(key) ?? m.byPath.create(key, this.pathName()), status, isError, cls);
     return null;
+  }
+
+  /** The general path: tokenize and validate, then fill the view. Returns why the line is malformed. */
+  private readGeneral(buf: Buffer, start: number, end: number): string | null {
+    const t = this.t;
+    let reason = tokenize(buf, start, end, t, NEEDED_TOKENS) ?? checkShape(t);
+    if (reason === null) reason = Number.isNaN(isoAt(t, TOKEN.time)) ? TIME_REASON : checkNumbers(t);
+    if (reason === null) viewFromTokens(t, this.view);
+    return reason;
   }
 
   private count(s: Stats, status: number, isError: boolean, cls: LogErrorClass | null): void {
@@ -160,31 +191,9 @@ export class LogAggregator {
     if (isError) addError(s, status, cls);
   }
 
-  private tokenKey(i: number): number {
-    const t = this.t;
-    return i < t.count ? hashBytes(t.buf, t.starts[i], t.ends[i]) : DASH_KEY;
-  }
-
-  private tokenName(i: number): string {
-    return asciiAt(this.t, i) ?? "-";
-  }
-
-  /** The URL of the request token: from its first space to its end (the protocol is cut by urlPath). */
-  private urlBounds(): [number, number] {
-    const t = this.t;
-    const i = TOKEN.request;
-    const s = t.buf.indexOf(0x20, t.starts[i]);
-    return s < 0 || s >= t.ends[i] ? [t.ends[i] - 1, t.ends[i]] : [s + 1, t.ends[i]];
-  }
-
-  private pathKey(): number {
-    const [s, e] = this.urlBounds();
-    return hashUrlPattern(this.t.buf, s, e);
-  }
-
   private pathName(): string {
-    const [s, e] = this.urlBounds();
-    const url = latin1(this.t.buf, s, e);
+    const v = this.view;
+    const url = latin1(v.buf, v.urlStart, v.urlEnd);
     const path = urlPath(url === "-" ? null : url);
     return path === null ? "-" : pathPattern(path);
   }
@@ -224,6 +233,7 @@ export class LogAggregator {
   }
 
   merge(s: AggregateState): void {
+    this.lastMinuteStats = null; // merging may fold the cached minute into "(other)"
     this.total += s.total;
     this.inWindow += s.inWindow;
     this.malformed += s.malformed;

@@ -5,6 +5,7 @@
  * survive. Counts are exact for kept keys from the moment they were (last) admitted.
  */
 import type { BucketStats, ClassCounts, LogErrorClass } from "../domain/log-summary.ts";
+import { Key } from "./keyhash.ts";
 
 export const OTHER_KEY = "(other)";
 
@@ -41,48 +42,95 @@ function weight(s: Stats): number {
 }
 
 /**
- * Stats per key, keys being numbers (a hash of the key's bytes, or a minute number) so the hot path
- * allocates nothing for keys it has seen; the readable name is stored once, when a key is admitted.
+ * Stats per key. Keys are 64-bit hashes (keyhash.ts) looked up in an open-addressing table of int32
+ * pairs, so the hot path neither allocates nor boxes a number for a key it has seen; the readable name is
+ * stored once, when a key is admitted.
  */
 export class BoundedStatsMap {
-  readonly map = new Map<number, Stats>();
-  readonly names = new Map<number, string>();
   readonly other = newStats();
+  private stats: Stats[] = [];
+  private names: string[] = [];
+  private h1s: number[] = [];
+  private h2s: number[] = [];
+  /** Slot -> entry index + 1 (0: empty); at most half full, so probes stay short. */
+  private slots: Int32Array;
+  private keys1: Int32Array;
+  private keys2: Int32Array;
+  private readonly mask: number;
+  private readonly scratch = new Key();
 
-  /** keyOf: the numeric key of a name (used when merging partial aggregates, which carry names). */
+  /** keyOf: the key of a name (used when merging partial aggregates, which carry names). */
   constructor(
     readonly capacity: number,
-    private readonly keyOf: (name: string) => number,
-  ) {}
+    private readonly keyOf: (key: Key, name: string) => Key,
+  ) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size);
+    this.keys1 = new Int32Array(size);
+    this.keys2 = new Int32Array(size);
+  }
 
-  /** Admits a new key (pruning first if full); call only when map.get(key) was undefined. */
-  create(key: number, name: string): Stats {
-    if (this.map.size >= this.capacity) this.prune();
+  get size(): number {
+    return this.stats.length;
+  }
+
+  get(key: Key): Stats | undefined {
+    const h1 = key.h1;
+    const h2 = key.h2;
+    for (let i = h1 & this.mask; ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i];
+      if (slot === 0) return undefined;
+      if (this.keys1[i] === h1 && this.keys2[i] === h2) return this.stats[slot - 1];
+    }
+  }
+
+  /** Admits a new key (pruning first if full); call only when get(key) was undefined. */
+  create(key: Key, name: string): Stats {
+    if (this.stats.length >= this.capacity) this.prune();
     const s = newStats();
-    this.map.set(key, s);
-    this.names.set(key, name);
+    this.stats.push(s);
+    this.names.push(name);
+    this.h1s.push(key.h1);
+    this.h2s.push(key.h2);
+    this.insert(key.h1, key.h2, this.stats.length);
     return s;
   }
 
-  /** Folds the lighter half into OTHER. */
+  private insert(h1: number, h2: number, entry: number): void {
+    let i = h1 & this.mask;
+    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = entry;
+    this.keys1[i] = h1;
+    this.keys2[i] = h2;
+  }
+
+  /** Folds the lighter half into OTHER and rebuilds the table from the rest. */
   private prune(): void {
-    const entries = [...this.map.entries()].sort((a, b) => weight(b[1]) - weight(a[1]));
-    for (const [k, s] of entries.slice(Math.floor(this.capacity / 2))) {
-      addStats(this.other, s);
-      this.map.delete(k);
-      this.names.delete(k);
-    }
+    const order = this.stats.map((_, i) => i).sort((a, b) => weight(this.stats[b]) - weight(this.stats[a]));
+    const keep = order.slice(0, Math.floor(this.capacity / 2));
+    for (const i of order.slice(keep.length)) addStats(this.other, this.stats[i]);
+    const pick = <T>(xs: T[]) => keep.map((i) => xs[i]);
+    [this.stats, this.names, this.h1s, this.h2s] = [
+      pick(this.stats),
+      pick(this.names),
+      pick(this.h1s),
+      pick(this.h2s),
+    ];
+    this.slots.fill(0);
+    for (let i = 0; i < this.stats.length; i++) this.insert(this.h1s[i], this.h2s[i], i + 1);
   }
 
   /** [name, stats] pairs, for merging elsewhere. */
   entries(): [string, Stats][] {
-    return [...this.map.entries()].map(([k, s]) => [this.names.get(k) ?? String(k), s]);
+    return this.stats.map((s, i) => [this.names[i], s]);
   }
 
   mergeEntries(entries: [string, Stats][], other: Stats): void {
     for (const [name, s] of entries) {
-      const k = this.keyOf(name);
-      addStats(this.map.get(k) ?? this.create(k, name), s);
+      const k = this.keyOf(this.scratch, name);
+      addStats(this.get(k) ?? this.create(k, name), s);
     }
     addStats(this.other, other);
   }

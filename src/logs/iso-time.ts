@@ -1,43 +1,70 @@
 /** ISO-8601 times as ALB writes them, to epoch ms without Date.parse on every line. */
-import { latin1, parseDecimal } from "./bytes.ts";
+import { parseDecimal } from "./bytes.ts";
 
 const DASH = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const COLON = 0x3a;
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
-/** The date+hour prefix of the last time parsed, and its epoch ms: most lines share it. */
-const cachedHour = new Uint8Array(13);
-let cachedHourMs = NaN;
+/**
+ * The date+hour prefix "YYYY-MM-DDTHH" of the last time parsed, and its epoch ms: the lines of one log
+ * file share it, so Date.parse runs once an hour rather than once a line. Each field parsed on every line
+ * (time, request_creation_time) may keep its own cache.
+ */
+export class IsoTimeCache {
+  readonly hour = new Uint8Array(13);
+  hourMs = NaN;
+}
 
-export function parseIsoMs(buf: Buffer, s: number, e: number): number {
-  // Fixed layout YYYY-MM-DDTHH:MM:SS[.ffffff]Z; the date+hour part repeats across lines, so it is cached.
+const shared = new IsoTimeCache();
+
+/** Epoch ms of "2018-07-02T22:23:00.186641Z" (fraction optional) in buf[s, e); NaN if it is not one. */
+export function parseIsoMs(buf: Uint8Array, s: number, e: number, cache = shared): number {
   if (
     e - s < 20 ||
+    buf[e - 1] !== 0x5a ||
     buf[s + 4] !== DASH ||
+    buf[s + 7] !== DASH ||
     buf[s + 10] !== 0x54 ||
     buf[s + 13] !== COLON ||
-    buf[e - 1] !== 0x5a
+    buf[s + 16] !== COLON
   ) {
     return NaN;
   }
-  let same = cachedHourMs === cachedHourMs; // not NaN
-  for (let k = 12; same && k >= 0; k--) same = buf[s + k] === cachedHour[k];
-  if (!same) {
-    const ms = Date.parse(`${latin1(buf, s, s + 13)}:00:00Z`);
-    if (Number.isNaN(ms)) return NaN;
-    cachedHour.set(buf.subarray(s, s + 13));
-    cachedHourMs = ms;
+  const h = cache.hour;
+  let hourMs = cache.hourMs;
+  for (let k = 12; k >= 0; k--) {
+    if (buf[s + k] !== h[k]) {
+      hourMs = parseHour(buf, s, cache);
+      break;
+    }
   }
   const min = twoDigits(buf, s + 14);
   const sec = twoDigits(buf, s + 17);
-  if (min < 0 || sec < 0 || min > 59 || sec > 60) return NaN;
-  let ms = cachedHourMs + min * 60000 + sec * 1000;
+  if (hourMs !== hourMs || min < 0 || sec < 0 || min > 59 || sec > 60) return NaN;
+  let ms = hourMs + min * 60000 + sec * 1000;
   if (buf[s + 19] === DOT) {
-    const frac = parseDecimal(buf, s + 19 + 1, e - 1);
-    if (Number.isNaN(frac)) return NaN;
-    ms += (frac / 10 ** (e - 1 - (s + 20))) * 1000;
+    const digits = e - 1 - (s + 20);
+    if (digits > 15 || buf[s + 20] === DASH) return NaN;
+    const frac = parseDecimal(buf, s + 20, e - 1);
+    if (frac !== frac) return NaN;
+    ms += (frac / POW10[digits]) * 1000;
   } else if (s + 19 !== e - 1) return NaN;
+  return ms;
+}
+
+/** The epoch ms of the hour at buf[s, s+13), cached; NaN if it is not a valid date and hour. */
+function parseHour(buf: Uint8Array, s: number, cache: IsoTimeCache): number {
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12]) {
+    const d = buf[s + k] - ZERO;
+    if (d < 0 || d > 9) return NaN;
+  }
+  const ms = Date.parse(`${String.fromCharCode(...buf.subarray(s, s + 13))}:00:00Z`);
+  if (ms !== ms) return NaN;
+  const h = cache.hour;
+  for (let k = 0; k < 13; k++) h[k] = buf[s + k];
+  cache.hourMs = ms;
   return ms;
 }
 
