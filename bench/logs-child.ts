@@ -12,6 +12,9 @@ import { forEachLimited } from "../src/logs/limit.ts";
 
 const [mode, ...args] = process.argv.slice(2);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** The bundled pool worker next to this bundled child; BENCH_WORKERS=0 parses on the main thread. */
+const workerEntry = new URL("./pool-worker.mjs", import.meta.url);
+const workers = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let bytes = 0;
@@ -25,7 +28,7 @@ if (mode === "gunzip") {
     for await (const chunk of gunzip) bytes += (chunk as Buffer).length;
   });
 } else if (mode === "analyze") {
-  const s = await analyzeFiles(args, { idleTimeoutSeconds: 60, concurrency });
+  const s = await analyzeFiles(args, { idleTimeoutSeconds: 60, concurrency, workers, workerEntry });
   bytes = s.objects.bytes;
   lines = s.lines.total;
   if (s.objects.failed.length) throw new Error(JSON.stringify(s.objects.failed));
@@ -45,6 +48,8 @@ if (mode === "gunzip") {
     window: { start: new Date(start), end: new Date(end) },
     idleTimeoutSeconds: 60,
     concurrency,
+    workers,
+    workerEntry,
   });
   aws.destroy();
   bytes = s.objects.bytes;

@@ -67,18 +67,23 @@ async function generate(): Promise<{ files: string[]; uncompressed: number }> {
  */
 async function bundleChild(): Promise<string> {
   const { build } = await import("esbuild");
-  const outfile = join(dir, "logs-child.mjs");
-  await build({
-    entryPoints: [join(here, "logs-child.ts")],
-    outfile,
+  const common = {
     bundle: true,
-    platform: "node",
-    format: "esm",
+    platform: "node" as const,
+    format: "esm" as const,
     target: "node20",
-    logLevel: "error",
+    logLevel: "error" as const,
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
     },
+  };
+  const outfile = join(dir, "logs-child.mjs");
+  await build({ ...common, entryPoints: [join(here, "logs-child.ts")], outfile });
+  // The scan pool's worker module, next to the child, which hands it to the analyzer (BENCH_WORKER_ENTRY).
+  await build({
+    ...common,
+    entryPoints: [join(here, "..", "src/logs/pool-worker.ts")],
+    outfile: join(dir, "pool-worker.mjs"),
   });
   return outfile;
 }

@@ -5,12 +5,12 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogSummary } from "../domain/log-summary.ts";
 import { LogAggregator } from "./aggregate.ts";
-import { DEFAULT_CONCURRENCY, forEachLimited } from "./limit.ts";
+import { forEachLimited } from "./limit.ts";
 import { s3Error } from "./s3-errors.ts";
-import { scanObject } from "./stream.ts";
+import { createScanner, workerCount, type ScannerOptions } from "./scanner.ts";
 import { listWindowObjects, type LogLocation } from "./window.ts";
 
-export interface AnalyzeWindowOptions extends Omit<LogLocation, "bucket"> {
+export interface AnalyzeWindowOptions extends Omit<LogLocation, "bucket">, ScannerOptions {
   s3: S3Client;
   /** undefined when access logging is disabled. */
   bucket: string | undefined;
@@ -37,33 +37,43 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
   const failed: { key: string; reason: string }[] = [];
   let bytes = 0;
   let scanned = 0;
-  await forEachLimited(objects, o.concurrency ?? DEFAULT_CONCURRENCY, async (obj) => {
-    let body: AsyncIterable<Uint8Array>;
-    signal?.throwIfAborted();
-    try {
-      const res = await o.s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }), {
-        abortSignal: signal,
-      });
-      body = res.Body as AsyncIterable<Uint8Array>;
-    } catch (e) {
+  const totalSize = objects.reduce((a, x) => a + x.size, 0);
+  const scanner = createScanner(agg, workerCount(o.workers, objects.length, totalSize), o);
+  const stop = () => void scanner.close(signal?.reason);
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    await forEachLimited(objects, scanner.inFlight(o.concurrency), async (obj) => {
+      let body: AsyncIterable<Uint8Array>;
       signal?.throwIfAborted();
-      const err = s3Error(
-        e,
-        "GetObject",
-        `s3:GetObject on ${bucket}/${o.prefix ? `${o.prefix}/` : ""}AWSLogs/*`,
+      try {
+        const res = await o.s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }), {
+          abortSignal: signal,
+        });
+        body = res.Body as AsyncIterable<Uint8Array>;
+      } catch (e) {
+        signal?.throwIfAborted();
+        const err = s3Error(
+          e,
+          "GetObject",
+          `s3:GetObject on ${bucket}/${o.prefix ? `${o.prefix}/` : ""}AWSLogs/*`,
+        );
+        if (err.code === "access-denied") throw err;
+        failed.push({ key: obj.key, reason: err.message });
+        return;
+      }
+      const r = await scanner.scanStream(
+        counted(body, (n) => (bytes += n), signal),
+        false,
       );
-      if (err.code === "access-denied") throw err;
-      failed.push({ key: obj.key, reason: err.message });
-      return;
-    }
-    const r = await scanObject(
-      counted(body, (n) => (bytes += n), signal),
-      agg,
-      false,
-    );
-    scanned++;
-    if (r.failure) failed.push({ key: obj.key, reason: r.failure });
-  });
+      scanned++;
+      if (r.failure) failed.push({ key: obj.key, reason: r.failure });
+    });
+    signal?.throwIfAborted();
+    await scanner.finish();
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    await scanner.close();
+  }
   return agg.summary({
     enabled: true,
     bucket,

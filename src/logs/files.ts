@@ -2,14 +2,13 @@
  * Local .log / .log.gz files (logs someone already downloaded) -> LogSummary. Kept apart from the S3 path
  * so that reading files loads no AWS SDK.
  */
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { LogSummary } from "../domain/log-summary.ts";
 import { LogAggregator } from "./aggregate.ts";
-import { DEFAULT_CONCURRENCY, forEachLimited } from "./limit.ts";
-import { scanObject } from "./stream.ts";
+import { forEachLimited } from "./limit.ts";
+import { createScanner, workerCount, type ScannerOptions } from "./scanner.ts";
 
-export interface AnalyzeFilesOptions {
+export interface AnalyzeFilesOptions extends ScannerOptions {
   idleTimeoutSeconds: number;
   /** Only lines in this window are counted; all lines when absent. */
   window?: { start: Date; end: Date };
@@ -22,25 +21,28 @@ export async function analyzeFiles(paths: string[], o: AnalyzeFilesOptions): Pro
   const w = o.window ? { startMs: o.window.start.getTime(), endMs: o.window.end.getTime() } : undefined;
   const agg = new LogAggregator({ window: w, idleTimeoutSeconds: o.idleTimeoutSeconds });
   const failed: { key: string; reason: string }[] = [];
-  let bytes = 0;
-  let scanned = 0;
-  await forEachLimited(paths, o.concurrency ?? DEFAULT_CONCURRENCY, async (path) => {
+  const sizes = new Map<string, number>();
+  for (const path of paths) {
     try {
-      // Read the size first: `bytes += await ...` would read `bytes` before the await and lose updates.
-      const size = (await stat(path)).size;
-      bytes += size;
+      sizes.set(path, (await stat(path)).size);
     } catch (e) {
       failed.push({ key: path, reason: (e as Error).message });
-      return;
     }
-    const r = await scanObject(
-      createReadStream(path, { highWaterMark: 256 * 1024 }),
-      agg,
-      !path.endsWith(".gz"),
-    );
-    scanned++;
-    if (r.failure) failed.push({ key: path, reason: r.failure });
-  });
+  }
+  const readable = paths.filter((p) => sizes.has(p));
+  const bytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const scanner = createScanner(agg, workerCount(o.workers, readable.length, bytes), o);
+  let scanned = 0;
+  try {
+    await forEachLimited(readable, scanner.inFlight(o.concurrency), async (path) => {
+      const r = await scanner.scanFile(path, !path.endsWith(".gz"));
+      scanned++;
+      if (r.failure) failed.push({ key: path, reason: r.failure });
+    });
+    await scanner.finish();
+  } finally {
+    await scanner.close();
+  }
   const times = o.window ?? { start: new Date(NaN), end: new Date(NaN) };
   return agg.summary({
     enabled: true,
