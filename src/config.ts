@@ -50,6 +50,8 @@ export const ConfigSchema = z
       .optional()
       .default("1h"),
     LOG_SCAN_CONCURRENCY: int(8, 1, 64),
+    /** Worker threads that parse access logs; unset: decided per scan from its size; 0: none. */
+    LOG_SCAN_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
 
     REDIS_URL: z
       .string()

@@ -38,6 +38,7 @@ export async function startBot(
     credentials: simulatorCredentials(config, env),
     defaultWindow: config.DEFAULT_WINDOW,
     logScanConcurrency: config.LOG_SCAN_CONCURRENCY,
+    logScanWorkers: config.LOG_SCAN_WORKERS,
   });
   const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
   await slack.start();

@@ -31,6 +31,10 @@ export function register(program: Command, io: CliIo): void {
     .option("--region <region>", "AWS region (default: AWS_REGION, or the scenario's)")
     .option("--idle-timeout <seconds>", "idle timeout to classify 504s with (--files; default 60)")
     .option("--concurrency <n>", "objects read at once", String(DEFAULT_CONCURRENCY))
+    .option(
+      "--workers <n>",
+      "threads that parse (0: this one; default: one per core, up to 4, for inputs over 8 MB)",
+    )
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
@@ -39,6 +43,7 @@ export function register(program: Command, io: CliIo): void {
     )
     .action(async (ref: string | undefined, opts: Opts) => {
       const concurrency = positive(opts.concurrency, "--concurrency") ?? DEFAULT_CONCURRENCY;
+      const workers = opts.workers === undefined ? undefined : count(opts.workers, "--workers");
       let summary: LogSummary;
       if (opts.files) {
         const idle = positive(opts.idleTimeout, "--idle-timeout") ?? 60;
@@ -47,6 +52,7 @@ export function register(program: Command, io: CliIo): void {
           idleTimeoutSeconds: idle,
           window,
           concurrency,
+          workers,
         });
         const paths = opts.files as string[];
         if (summary.objects.failed.length === paths.length) {
@@ -57,7 +63,7 @@ export function register(program: Command, io: CliIo): void {
         }
       } else {
         if (!ref) throw new AlbDoctorError("usage", "give a load balancer (REF) or --files PATH...");
-        summary = await analyzeLoadBalancer(ref, opts, concurrency);
+        summary = await analyzeLoadBalancer(ref, opts, { concurrency, workers });
       }
       io.out(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderLogSummaryText(summary));
       io.exitCode = summary.objects.failed.length || summary.lines.malformed ? 2 : 0;
@@ -79,7 +85,11 @@ export function register(program: Command, io: CliIo): void {
     });
 }
 
-async function analyzeLoadBalancer(ref: string, opts: Opts, concurrency: number): Promise<LogSummary> {
+async function analyzeLoadBalancer(
+  ref: string,
+  opts: Opts,
+  scan: { concurrency: number; workers: number | undefined },
+): Promise<LogSummary> {
   const sim = opts.scenario ? await startSimulator({ file: String(opts.scenario), port: 0 }) : undefined;
   const aws: AwsClients = sim
     ? createAwsClients({
@@ -104,7 +114,7 @@ async function analyzeLoadBalancer(ref: string, opts: Opts, concurrency: number)
       lbResourceId,
       window,
       idleTimeoutSeconds: Number(attrs["idle_timeout.timeout_seconds"] ?? 60) || 60,
-      concurrency,
+      ...scan,
     });
   } finally {
     aws.destroy();
@@ -127,5 +137,13 @@ function positive(v: unknown, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!(n > 0)) throw new AlbDoctorError("usage", `${flag} must be a positive number`);
+  return n;
+}
+
+function count(v: unknown, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 16) {
+    throw new AlbDoctorError("usage", `${flag} must be a whole number from 0 to 16`);
+  }
   return n;
 }

@@ -10,7 +10,7 @@ import { analyzeWindow } from "../logs/analyze.ts";
 
 export function createLogScanner(
   aws: AwsClients,
-  options: { concurrency?: number; deadlineMs?: number } = {},
+  options: { concurrency?: number; workers?: number; deadlineMs?: number } = {},
 ): LogScanner {
   return async (request) => {
     const attrs = request.loadBalancer.attributes;
@@ -28,6 +28,7 @@ export function createLogScanner(
         window: request.window,
         idleTimeoutSeconds: request.idleTimeoutSeconds,
         concurrency: options.concurrency,
+        workers: options.workers,
         signal: controller.signal,
       });
     } catch (e) {

@@ -18,7 +18,10 @@ const diagnose = createDiagnoser({
   aws,
   now: () => new Date(),
   defaultWindow: options.defaultWindow,
-  scanLogs: createLogScanner(aws, { concurrency: options.logScanConcurrency }),
+  scanLogs: createLogScanner(aws, {
+    concurrency: options.logScanConcurrency,
+    workers: options.logScanWorkers,
+  }),
 });
 
 parentPort!.on(

@@ -17,6 +17,7 @@ export interface WorkerDiagnoserOptions {
   credentials?: AwsCredentialIdentity;
   defaultWindow: string;
   logScanConcurrency?: number;
+  logScanWorkers?: number;
 }
 
 /** Nice value of the diagnosis thread: lower priority than the bot's main thread (0), so that diagnoses give
