@@ -4,7 +4,8 @@
  * cached in the temp dir between runs), then measures, interleaved, ROUNDS times each:
  *   (a) zcat FILES | awk '$9 == 502 || $9 == 504'
  *   (b) a bare Node.js gunzip of the same files at the same concurrency (the floor)
- *   (c) the full analyzer (parse, classify, aggregate), in a child process so its peak RSS is its own
+ *   (c) the full analyzer (parse, classify, aggregate), in a child process so its peak RSS is its own,
+ *       with its default worker threads and again on one thread
  * and the analyzer over 4x the files (RSS flatness), and over S3 through the simulator when it serves S3.
  * Prints a Markdown section for docs/benchmarks.md.
  */
@@ -88,10 +89,10 @@ async function bundleChild(): Promise<string> {
   return outfile;
 }
 
-function child(mode: string, args: string[]): Run {
+function child(mode: string, args: string[], env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [childJs, mode, ...args], {
     encoding: "utf8",
-    env: { ...process.env, BENCH_CONCURRENCY: String(CONCURRENCY) },
+    env: { ...process.env, BENCH_CONCURRENCY: String(CONCURRENCY), ...env },
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
@@ -121,7 +122,7 @@ const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(
 const { files, uncompressed } = await generate();
 const childJs = await bundleChild();
 const compressed = files.reduce((a, f) => a + readFileSync(f).length, 0);
-const runs = { a: [] as Run[], b: [] as Run[], c: [] as Run[], c32: [] as Run[] };
+const runs = { a: [] as Run[], b: [] as Run[], c: [] as Run[], c1: [] as Run[], c32: [] as Run[] };
 let awkMatches = 0;
 const files32 = [...files, ...files, ...files, ...files];
 for (let round = 0; round < ROUNDS; round++) {
@@ -131,6 +132,7 @@ for (let round = 0; round < ROUNDS; round++) {
   runs.a.push(a);
   runs.b.push(child("gunzip", files));
   runs.c.push(child("analyze", files));
+  runs.c1.push(child("analyze", files, { BENCH_WORKERS: "0" }));
   runs.c32.push(child("analyze", files32));
 }
 
@@ -212,6 +214,7 @@ Times are wall-clock ms, median of ${ROUNDS} interleaved rounds (each round list
 ${row("(a) zcat \\| awk '$9 == 502 \\|\\| $9 == 504'", runs.a, uncompressed, `${awkMatches} lines matched`)}
 ${row("(b) Node gunzip only (floor)", runs.b, uncompressed)}
 ${row(`(c) analyzer, ${FILES} files`, runs.c, uncompressed, `502+504 counted: ${analyzerMatches} (awk: ${awkMatches})`)}
+${row(`(c) analyzer, ${FILES} files, one thread (--workers 0)`, runs.c1, uncompressed)}
 ${row(`(c) analyzer, ${files32.length} files`, runs.c32, uncompressed * 4)}
 ${s3 ? row("(c) analyzer over S3 (simulator)", [s3], uncompressed) : `| (c) analyzer over S3 (simulator) | - | - | - | - | - | ${s3Note} |`}
 
