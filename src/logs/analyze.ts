@@ -61,10 +61,17 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
         failed.push({ key: obj.key, reason: err.message });
         return;
       }
-      const r = await scanner.scanStream(
-        counted(body, (n) => (bytes += n), signal),
-        false,
-      );
+      let r: { failure?: string };
+      try {
+        r = await scanner.scanStream(
+          counted(body, (n) => (bytes += n), signal),
+          false,
+        );
+      } catch (e) {
+        // An abort tears the body down with a plain Error("aborted"): report the abort, not that.
+        signal?.throwIfAborted();
+        throw e;
+      }
       scanned++;
       if (r.failure) failed.push({ key: obj.key, reason: r.failure });
     });

@@ -1,5 +1,4 @@
 /** ISO-8601 times as ALB writes them, to epoch ms without Date.parse on every line. */
-import { parseDecimal } from "./bytes.ts";
 
 const DASH = 0x2d;
 const DOT = 0x2e;
@@ -42,13 +41,18 @@ export function parseIsoMs(buf: Uint8Array, s: number, e: number, cache = shared
   }
   const min = twoDigits(buf, s + 14);
   const sec = twoDigits(buf, s + 17);
-  if (hourMs !== hourMs || min < 0 || sec < 0 || min > 59 || sec > 60) return NaN;
+  // Date.parse's range: no leap second (ALB logs none), minutes below 60.
+  if (hourMs !== hourMs || min < 0 || sec < 0 || min > 59 || sec > 59) return NaN;
   let ms = hourMs + min * 60000 + sec * 1000;
   if (buf[s + 19] === DOT) {
     const digits = e - 1 - (s + 20);
-    if (digits > 15 || buf[s + 20] === DASH) return NaN;
-    const frac = parseDecimal(buf, s + 20, e - 1);
-    if (frac !== frac) return NaN;
+    if (digits < 1 || digits > 15) return NaN;
+    let frac = 0;
+    for (let i = s + 20; i < e - 1; i++) {
+      const d = buf[i] - ZERO;
+      if (d < 0 || d > 9) return NaN;
+      frac = frac * 10 + d;
+    }
     ms += (frac / POW10[digits]) * 1000;
   } else if (s + 19 !== e - 1) return NaN;
   return ms;
@@ -60,6 +64,8 @@ function parseHour(buf: Uint8Array, s: number, cache: IsoTimeCache): number {
     const d = buf[s + k] - ZERO;
     if (d < 0 || d > 9) return NaN;
   }
+  // "T24" is midnight of the next day to Date.parse; ALB writes 00 to 23.
+  if ((buf[s + 11] - ZERO) * 10 + (buf[s + 12] - ZERO) > 23) return NaN;
   const ms = Date.parse(`${String.fromCharCode(...buf.subarray(s, s + 13))}:00:00Z`);
   if (ms !== ms) return NaN;
   const h = cache.hour;

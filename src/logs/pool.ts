@@ -80,15 +80,16 @@ export class ScanPool {
 
   /** A local file, read by the worker. */
   scanFile(path: string, allowPlain: boolean): Promise<ScanResult> {
-    const [id, done] = this.begin();
-    this.post(this.scans.get(id)!.slot, { t: "file", id, path, allowPlain });
+    if (this.broken) return Promise.reject(this.broken);
+    const [id, scan, done] = this.begin();
+    this.post(scan.slot, { t: "file", id, path, allowPlain });
     return done;
   }
 
   /** Any byte source (an S3 body), forwarded to a worker as it is read. */
   async scanStream(source: AsyncIterable<Uint8Array>, allowPlain: boolean): Promise<ScanResult> {
-    const [id, done] = this.begin();
-    const scan = this.scans.get(id)!;
+    if (this.broken) throw this.broken;
+    const [id, scan, done] = this.begin();
     this.post(scan.slot, { t: "open", id, allowPlain });
     try {
       for await (const chunk of source) {
@@ -128,15 +129,20 @@ export class ScanPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private begin(): [number, Promise<ScanResult>] {
-    if (this.broken) return [0, Promise.reject(this.broken)];
+  /** Registers a scan on the least busy worker (the pool must not be broken). */
+  private begin(): [number, Scan, Promise<ScanResult>] {
     const id = ++this.seq;
     const slot = this.slots.reduce((a, b) => (b.running < a.running ? b : a));
     slot.running++;
+    let scan!: Scan;
     const done = new Promise<ScanResult>((resolve, reject) => {
-      this.scans.set(id, { slot, unacked: 0, resolve, reject });
+      scan = { slot, unacked: 0, resolve, reject };
     });
-    return [id, done];
+    this.scans.set(id, scan);
+    // The pool may break while the caller is still reading its source and not yet awaiting `done`; the
+    // caller sees the failure when it does, so an early rejection is not an unhandled one.
+    done.catch(() => undefined);
+    return [id, scan, done];
   }
 
   private post(slot: Slot, m: ToWorker, transfer?: ArrayBuffer[]): void {
