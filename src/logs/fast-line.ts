@@ -24,12 +24,20 @@ const NEAR = 16;
 const ISO_LENGTH = 27;
 /** What number() returns for "-" (a number field can never parse to it). */
 const DASH_VALUE = -Infinity;
+/** The number fields after target:port, in order: three times, two status codes, two byte counts. */
+const NUMBER_FIELDS = 7;
+const REQUEST_TIME = 0;
+const TARGET_TIME = 1;
+const STATUS = 3;
+const TARGET_STATUS = 4;
 
 export class FastLineReader {
   private readonly timeCache = new IsoTimeCache();
   private readonly createdCache = new IsoTimeCache();
   /** Where the field read last ended: the position of the space after it. */
   private next = 0;
+  /** The seven number fields of the line being read, in order. */
+  private readonly numbers = new Float64Array(NUMBER_FIELDS);
 
   /** Reads buf[start, end) (one line, no newline) into v. False: declined, use the general path. */
   read(buf: Buffer, start: number, end: number, v: LineView): boolean {
@@ -49,22 +57,15 @@ export class FastLineReader {
     v.targetStart = p;
     v.targetEnd = e;
     // request, target and response processing times; elb and target status; received and sent bytes
-    const rpt = this.number(buf, e + 1, end);
-    if (rpt !== rpt) return false;
-    const tpt = this.number(buf, this.next + 1, end);
-    if (tpt !== tpt) return false;
-    const rspt = this.number(buf, this.next + 1, end);
-    if (rspt !== rspt) return false;
-    const status = this.number(buf, this.next + 1, end);
-    if (status !== status) return false;
-    const targetStatus = this.number(buf, this.next + 1, end);
-    if (targetStatus !== targetStatus) return false;
-    const received = this.number(buf, this.next + 1, end);
-    if (received !== received) return false;
-    const sent = this.number(buf, this.next + 1, end);
-    if (sent !== sent) return false;
+    const n = this.numbers;
+    p = e + 1;
+    for (let k = 0; k < NUMBER_FIELDS; k++) {
+      const x = this.number(buf, p, end);
+      if (x !== x) return false;
+      n[k] = x;
+      p = this.next + 1;
+    }
     // "request": the URL starts after the method's space and runs to the closing quote
-    p = this.next + 1;
     const q = quoteEnd(buf, p, end, 0);
     if (q < 0 || buf[q + 1] !== SPACE) return false;
     let sp = p + 1;
@@ -108,10 +109,10 @@ export class FastLineReader {
 
     v.buf = buf;
     v.timeMs = timeMs;
-    v.status = status === DASH_VALUE ? 0 : status;
-    v.targetStatus = orNaN(targetStatus);
-    v.requestProcessingTime = orNaN(rpt);
-    v.targetProcessingTime = orNaN(tpt);
+    v.status = n[STATUS] === DASH_VALUE ? 0 : n[STATUS];
+    v.targetStatus = orNaN(n[TARGET_STATUS]);
+    v.requestProcessingTime = orNaN(n[REQUEST_TIME]);
+    v.targetProcessingTime = orNaN(n[TARGET_TIME]);
     v.createdMs = createdMs;
     return true;
   }
