@@ -47,6 +47,20 @@ const MAX_ERROR_REASONS = 500;
 /** The aggregator reads nothing after error_reason, so it does not tokenize further. */
 const NEEDED_TOKENS = TOKEN.errorReason + 1;
 
+function count(s: Stats, status: number, isError: boolean, cls: LogErrorClass | null): void {
+  s.requests++;
+  if (isError) addError(s, status, cls);
+}
+
+function nullIfNaN(x: number): number | null {
+  return x === x ? x : null;
+}
+
+/** The latin1 text of a range, or null for "-" or an absent field. */
+function textOrNull(buf: Buffer, s: number, e: number): string | null {
+  return isDashRange(buf, s, e) ? null : latin1(buf, s, e);
+}
+
 /** Minutes since the epoch fit an int32 until the year 6053. */
 function minuteKey(key: Key, minute: number): Key {
   key.h1 = minute | 0;
@@ -115,66 +129,69 @@ export class LogAggregator {
         return reason;
       }
     }
-    const timeMs = v.timeMs;
     const w = this.options.window;
-    if (w !== undefined && (timeMs < w.startMs || timeMs >= w.endMs)) return null;
+    if (w !== undefined && (v.timeMs < w.startMs || v.timeMs >= w.endMs)) return null;
     this.inWindow++;
+    const cls = this.countValues(v, start, end);
+    this.countKeys(v, cls);
+    return null;
+  }
 
+  /** Status counts, latencies, error reasons; classifies a 5xx/460 line and keeps it as a sample. */
+  private countValues(v: LineView, start: number, end: number): LogErrorClass | null {
     const status = v.status;
     const targetStatus = v.targetStatus;
     const tpt = v.targetProcessingTime;
-    const nullIfNaN = (x: number) => (x === x ? x : null);
-    const duration = (timeMs - v.createdMs) / 1000;
+    const duration = (v.timeMs - v.createdMs) / 1000;
     if (status >= 0 && status < 1000) this.byStatus[status]++;
     if (targetStatus >= 0 && targetStatus < 1000) this.byTargetStatus[targetStatus]++;
     if (tpt === tpt) this.targetProcessing.add(tpt);
     this.totalDuration.add(duration);
 
-    let cls: LogErrorClass | null = null;
-    const errorReason = isDashRange(v.buf, v.errorReasonStart, v.errorReasonEnd)
-      ? null
-      : latin1(v.buf, v.errorReasonStart, v.errorReasonEnd);
+    const errorReason = textOrNull(v.buf, v.errorReasonStart, v.errorReasonEnd);
     if (errorReason !== null) this.countReason(errorReason);
-    if (isClassified(status)) {
-      const x = this.input;
-      x.elbStatus = status;
-      x.targetStatus = nullIfNaN(targetStatus);
-      x.targetSet = !isDashRange(v.buf, v.targetStart, v.targetEnd);
-      x.requestProcessingTime = nullIfNaN(v.requestProcessingTime);
-      x.targetProcessingTime = nullIfNaN(tpt);
-      x.durationSeconds = duration;
-      x.errorReason = errorReason;
-      x.actions = isDashRange(v.buf, v.actionsStart, v.actionsEnd)
-        ? null
-        : latin1(v.buf, v.actionsStart, v.actionsEnd);
-      cls = classifyLine(x, this.options);
-      if (cls !== null) {
-        this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
-        const list = (this.samples[cls] ??= []);
-        if (list.length < this.samplesPerClass) list.push(buf.toString("utf8", start, end));
-      }
+    if (!isClassified(status)) return null;
+    const x = this.input;
+    x.elbStatus = status;
+    x.targetStatus = nullIfNaN(targetStatus);
+    x.targetSet = !isDashRange(v.buf, v.targetStart, v.targetEnd);
+    x.requestProcessingTime = nullIfNaN(v.requestProcessingTime);
+    x.targetProcessingTime = nullIfNaN(tpt);
+    x.durationSeconds = duration;
+    x.errorReason = errorReason;
+    x.actions = textOrNull(v.buf, v.actionsStart, v.actionsEnd);
+    const cls = classifyLine(x, this.options);
+    if (cls !== null) {
+      this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
+      const list = (this.samples[cls] ??= []);
+      if (list.length < this.samplesPerClass) list.push(v.buf.toString("utf8", start, end));
     }
+    return cls;
+  }
+
+  /** Requests and errors per minute, target, target group and path pattern. */
+  private countKeys(v: LineView, cls: LogErrorClass | null): void {
+    const status = v.status;
     const isError = status >= 400;
     const m = this.maps;
-    const minute = Math.floor(timeMs / 60000);
-    if (minute !== this.lastMinute || this.lastMinuteStats === null) {
-      const k = minuteKey(this.key, minute);
-      this.lastMinute = minute;
-      this.lastMinuteStats = m.byMinute.get(k) ?? m.byMinute.create(k, String(minute));
-    }
-    this.count(this.lastMinuteStats, status, isError, cls);
     const key = this.key;
+    const minute = Math.floor(v.timeMs / 60000);
+    if (minute !== this.lastMinute || this.lastMinuteStats === null) {
+      minuteKey(key, minute);
+      this.lastMinute = minute;
+      this.lastMinuteStats = m.byMinute.get(key) ?? m.byMinute.create(key, String(minute));
+    }
+    count(this.lastMinuteStats, status, isError, cls);
     hashBytes(key, v.buf, v.targetStart, v.targetEnd);
     const target = m.byTarget.get(key) ?? m.byTarget.create(key, latin1(v.buf, v.targetStart, v.targetEnd));
-    this.count(target, status, isError, cls);
+    count(target, status, isError, cls);
     hashArnTail(key, v.buf, v.targetGroupStart, v.targetGroupEnd);
     const tg =
       m.byTargetGroup.get(key) ??
       m.byTargetGroup.create(key, latin1(v.buf, v.targetGroupStart, v.targetGroupEnd));
-    this.count(tg, status, isError, cls);
+    count(tg, status, isError, cls);
     hashUrlPattern(key, v.buf, v.urlStart, v.urlEnd);
-    this.count(m.byPath.get(key) ?? m.byPath.create(key, this.pathName()), status, isError, cls);
-    return null;
+    count(m.byPath.get(key) ?? m.byPath.create(key, this.pathName()), status, isError, cls);
   }
 
   /** The general path: tokenize and validate, then fill the view. Returns why the line is malformed. */
@@ -184,11 +201,6 @@ export class LogAggregator {
     if (reason === null) reason = Number.isNaN(isoAt(t, TOKEN.time)) ? TIME_REASON : checkNumbers(t);
     if (reason === null) viewFromTokens(t, this.view);
     return reason;
-  }
-
-  private count(s: Stats, status: number, isError: boolean, cls: LogErrorClass | null): void {
-    s.requests++;
-    if (isError) addError(s, status, cls);
   }
 
   private pathName(): string {
