@@ -2,11 +2,10 @@
  * A scan-pool worker: one LogAggregator for everything this thread is given, fed by local files it reads
  * itself or by chunks the pool forwards (S3 bodies, read on the main thread where the S3 client lives).
  */
-import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { LogAggregator } from "./aggregate.ts";
 import type { FromWorker, PoolWorkerData, ToWorker } from "./pool-protocol.ts";
-import { scanObject } from "./stream.ts";
+import { scanFile, scanObject } from "./stream.ts";
 
 const port = parentPort!;
 const { options } = workerData as PoolWorkerData;
@@ -39,9 +38,9 @@ class Inbox {
 
 const inboxes = new Map<number, Inbox>();
 
-async function run(id: number, source: AsyncIterable<Uint8Array | Buffer>, allowPlain: boolean) {
+async function run(id: number, scan: () => Promise<{ failure?: string }>) {
   try {
-    const r = await scanObject(source, agg, allowPlain);
+    const r = await scan();
     send({ t: "done", id, failure: r.failure });
   } catch (e) {
     send({ t: "done", id, error: (e as Error)?.message ?? String(e) });
@@ -53,12 +52,12 @@ async function run(id: number, source: AsyncIterable<Uint8Array | Buffer>, allow
 port.on("message", (m: ToWorker) => {
   switch (m.t) {
     case "file":
-      void run(m.id, createReadStream(m.path, { highWaterMark: 256 * 1024 }), m.allowPlain);
+      void run(m.id, () => scanFile(m.path, agg, m.allowPlain));
       break;
     case "open": {
       const inbox = new Inbox(m.id);
       inboxes.set(m.id, inbox);
-      void run(m.id, inbox.chunks(), m.allowPlain);
+      void run(m.id, () => scanObject(inbox.chunks(), agg, m.allowPlain));
       break;
     }
     case "chunk":

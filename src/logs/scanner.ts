@@ -3,12 +3,11 @@
  * threads whose partial aggregates are merged into it at the end. Small inputs stay on this thread:
  * starting workers costs more than parsing a few megabytes.
  */
-import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { LogAggregator } from "./aggregate.ts";
 import { DEFAULT_CONCURRENCY } from "./limit.ts";
 import { OBJECTS_PER_WORKER, ScanPool, type ScanResult } from "./pool.ts";
-import { scanObject } from "./stream.ts";
+import { scanFile, scanObject } from "./stream.ts";
 
 /** Below this many compressed bytes in all, parsing stays on the calling thread. */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
@@ -46,8 +45,7 @@ export function createScanner(agg: LogAggregator, workers: number, o: ScannerOpt
     return {
       workers: 0,
       inFlight: (requested) => requested ?? DEFAULT_CONCURRENCY,
-      scanFile: (path, allowPlain) =>
-        scanObject(createReadStream(path, { highWaterMark: 256 * 1024 }), agg, allowPlain),
+      scanFile: (path, allowPlain) => scanFile(path, agg, allowPlain),
       scanStream: (source, allowPlain) => scanObject(source, agg, allowPlain),
       finish: async () => undefined,
       close: async () => undefined,

@@ -2,6 +2,7 @@
  * Bytes of one log object -> decompressed chunks -> lines, as streams: one object never needs to be in
  * memory whole, and one bad object (truncated gzip, not gzip, empty) is reported, not fatal.
  */
+import { createReadStream } from "node:fs";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 
@@ -126,6 +127,26 @@ export async function scanObject(
     return {};
   } catch (e) {
     if (e instanceof ObjectError) return { failure: e.message };
+    throw e;
+  }
+}
+
+/**
+ * A local file through scanObject. A file that cannot be read (a directory, no permission, gone since it
+ * was listed) is a failure of that file, not of the scan.
+ */
+export async function scanFile(
+  path: string,
+  sink: LineSink,
+  allowPlain: boolean,
+): Promise<{ failure?: string }> {
+  try {
+    return await scanObject(createReadStream(path, { highWaterMark: 256 * 1024 }), sink, allowPlain);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+      return { failure: `cannot read: ${(e as Error).message}` };
+    }
     throw e;
   }
 }

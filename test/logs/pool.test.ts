@@ -8,7 +8,7 @@
  * per class; failed objects compare sorted by key; durationMs is ignored.
  */
 import { availableParallelism } from "node:os";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -85,7 +85,8 @@ describe("analyzeFiles: workers vs the calling thread", () => {
   const notGzip = path("text-named.log.gz");
   const empty = path("empty.log.gz");
   const missing = path("does-not-exist.log.gz");
-  const all = [...gz, plain, truncated, notGzip, empty, missing];
+  const directory = path("a-directory.log.gz");
+  const all = [...gz, plain, truncated, notGzip, empty, missing, directory];
 
   beforeAll(async () => {
     await Promise.all(
@@ -101,6 +102,7 @@ describe("analyzeFiles: workers vs the calling thread", () => {
     writeFileSync(truncated, gzipSync(logText(2000, 60, T0)).subarray(0, 40_000));
     writeFileSync(notGzip, logText(5, 70, T0));
     writeFileSync(empty, "");
+    mkdirSync(directory);
   });
 
   it.each([
@@ -116,8 +118,10 @@ describe("analyzeFiles: workers vs the calling thread", () => {
     expect(pooled.objects.listed).toBe(all.length);
     expect(pooled.objects.scanned).toBe(all.length - 1);
     expect(pooled.objects.failed.map((f) => f.key).sort()).toEqual(
-      [empty, missing, notGzip, truncated].sort(),
+      [empty, missing, notGzip, truncated, directory].sort(),
     );
+    // A path that cannot be read is that path's failure, not the scan's.
+    expect(pooled.objects.failed.find((f) => f.key === directory)?.reason).toMatch(/^cannot read: EISDIR/);
     expect(pooled.lines.total).toBeGreaterThan(4 * LINES_PER_OBJECT + 400);
     expect(pooled.lines.malformed).toBe(2);
     expect(pooled.malformedSamples).toHaveLength(2);
