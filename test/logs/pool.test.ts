@@ -22,6 +22,7 @@ import { LogAggregator } from "../../src/logs/aggregate.ts";
 import { analyzeFiles, analyzeWindow } from "../../src/logs/analyze.ts";
 import { DEFAULT_CONCURRENCY } from "../../src/logs/limit.ts";
 import { PARALLEL_MIN_BYTES, createScanner, workerCount } from "../../src/logs/scanner.ts";
+import { spawnWorker } from "../../src/workers/spawn.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -128,6 +129,26 @@ describe("analyzeFiles: workers vs the calling thread", () => {
     if (window) expect(pooled.lines.inWindow).toBeLessThan(pooled.lines.total);
     else expect(pooled.lines.inWindow).toBe(pooled.lines.total - 2);
     expect(Object.keys(pooled.byClass).length).toBeGreaterThan(3);
+  });
+
+  it("works from inside a worker thread, as the bot's diagnosis worker runs it", async () => {
+    const worker = spawnWorker(new URL("../fixtures/workers/nested-scan.ts", import.meta.url), {
+      workerData: { paths: gz },
+    });
+    try {
+      const nested = await within(
+        30_000,
+        new Promise<LogSummary>((resolve, reject) => {
+          worker.once("message", resolve);
+          worker.once("error", reject);
+        }),
+      );
+      const direct = await analyzeFiles(gz, { idleTimeoutSeconds: 60, workers: 0 });
+      expect(comparable(nested)).toEqual(comparable(direct));
+      expect(nested.lines.total).toBe(4 * LINES_PER_OBJECT);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it("merges the same counts whatever the concurrency", async () => {
