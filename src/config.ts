@@ -50,8 +50,11 @@ export const ConfigSchema = z
       .optional()
       .default("1h"),
     LOG_SCAN_CONCURRENCY: int(8, 1, 64),
-    /** Worker threads that parse access logs; unset: decided per scan from its size; 0: none. */
-    LOG_SCAN_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
+    /**
+     * Worker threads a diagnosis may parse access logs on. 0 by default: the bot already runs several
+     * diagnoses at once, and each worker costs 45 to 90 MB (see docs/benchmarks.md).
+     */
+    LOG_SCAN_WORKERS: int(0, 0, 16),
 
     REDIS_URL: z
       .string()
