@@ -90,6 +90,7 @@ export function hashArnTailString(key: Key, text: string): Key {
 const SLASH = 0x2f;
 const DASH = 0x2d;
 const ID = [0x3a, 0x69, 0x64]; // ":id"
+const ID_SLASH = [0x3a, 0x69, 0x64, SLASH]; // ":id/"
 
 /**
  * The key of pathPattern(urlPath(url)) ?? "-" (hashString of it) for the URL in buf[s, e), in one pass
@@ -114,8 +115,9 @@ export function hashUrlPattern(key: Key, buf: Uint8Array, s: number, e: number):
   let w = 0;
   let n = 0;
   let length = 0;
-  // Segment by segment, hashing as it goes; an all-digit or UUID segment is re-hashed as ":id" from the
-  // state saved at its start.
+  // Segment by segment, hashing as it goes (a segment's closing "/" included); an all-digit or UUID
+  // segment is re-hashed as ":id" from the state saved at its start. The packing is written out in the
+  // loops, not called, because this runs for every byte of every path.
   let i = p;
   for (;;) {
     const save1 = h1;
@@ -124,14 +126,15 @@ export function hashUrlPattern(key: Key, buf: Uint8Array, s: number, e: number):
     const saveN = n;
     const segStart = i;
     let digits = true;
-    let c = 0;
+    let slash = false;
     while (i < e) {
-      c = buf[i];
+      const c = buf[i];
       // Letters (above "?") are most of a path: one comparison for them. "/", "?", "#", " " and the
       // digits all lie below.
       if (c <= 0x3f) {
-        if (c === SLASH || isPathEnd(c)) break;
-        if (c < 0x30 || c > 0x39) digits = false;
+        if (isPathEnd(c)) break;
+        if (c === SLASH) slash = true;
+        else if (c < 0x30 || c > 0x39) digits = false;
       } else digits = false;
       w |= c << (n << 3);
       if (++n === 4) {
@@ -141,16 +144,17 @@ export function hashUrlPattern(key: Key, buf: Uint8Array, s: number, e: number):
         n = 0;
       }
       i++;
+      if (slash) break;
     }
-    if (i > segStart && (digits || isUuid(buf, segStart, i))) {
-      length -= i - segStart;
+    const segEnd = slash ? i - 1 : i;
+    if (segEnd > segStart && (digits || isUuid(buf, segStart, segEnd))) {
+      const id = slash ? ID_SLASH : ID;
       h1 = save1;
       h2 = save2;
       w = saveW;
       n = saveN;
-      for (let k = 0; k < ID.length; k++) {
-        const b = ID[k];
-        w |= b << (n << 3);
+      for (let k = 0; k < id.length; k++) {
+        w |= id[k] << (n << 3);
         if (++n === 4) {
           h1 = round1(h1, w);
           h2 = round2(h2, w);
@@ -158,19 +162,9 @@ export function hashUrlPattern(key: Key, buf: Uint8Array, s: number, e: number):
           n = 0;
         }
       }
-      length += ID.length;
-    }
-    length += i - segStart;
-    if (i >= e || c !== SLASH) break;
-    w |= SLASH << (n << 3);
-    if (++n === 4) {
-      h1 = round1(h1, w);
-      h2 = round2(h2, w);
-      w = 0;
-      n = 0;
-    }
-    length++;
-    i++;
+      length += id.length;
+    } else length += i - segStart;
+    if (!slash) break;
   }
   return finish(key, h1, h2, w, n, length);
 }
