@@ -7,8 +7,8 @@ import type { ClassCounts, LogErrorClass, LogSummary } from "../domain/log-summa
 import { BoundedStatsMap, addError, type Stats } from "./buckets.ts";
 import { classifyLine, isClassified, type ClassifyInput } from "./classify.ts";
 import { TOKEN } from "./fields.ts";
-import { TIME_REASON, checkNumbers, checkShape } from "./parse.ts";
-import { LineTokens, isoAt, latin1, tokenize } from "./tokens.ts";
+import { validate } from "./parse.ts";
+import { LineTokens, latin1, tokenize } from "./tokens.ts";
 import { Key, hashArnTail, hashArnTailString, hashBytes, hashString, hashUrlPattern } from "./keyhash.ts";
 import { FastLineReader } from "./fast-line.ts";
 import { LineView, isDashRange, viewFromTokens } from "./line-view.ts";
@@ -197,8 +197,7 @@ export class LogAggregator {
   /** The general path: tokenize and validate, then fill the view. Returns why the line is malformed. */
   private readGeneral(buf: Buffer, start: number, end: number): string | null {
     const t = this.t;
-    let reason = tokenize(buf, start, end, t, NEEDED_TOKENS) ?? checkShape(t);
-    if (reason === null) reason = Number.isNaN(isoAt(t, TOKEN.time)) ? TIME_REASON : checkNumbers(t);
+    const reason = tokenize(buf, start, end, t, NEEDED_TOKENS) ?? validate(t);
     if (reason === null) viewFromTokens(t, this.view);
     return reason;
   }

@@ -38,19 +38,3 @@ export function urlPath(url: string | null): string | null {
   const path = url.slice(start, end);
   return path === "" ? "/" : path;
 }
-
-/** Memoizes pathPattern for the repeated paths of a log file, with a bounded memo. */
-export class PathPatterns {
-  private readonly memo = new Map<string, string>();
-  constructor(private readonly maxEntries = 20000) {}
-
-  of(path: string): string {
-    let p = this.memo.get(path);
-    if (p === undefined) {
-      p = pathPattern(path);
-      if (this.memo.size >= this.maxEntries) this.memo.clear();
-      this.memo.set(path, p);
-    }
-    return p;
-  }
-}

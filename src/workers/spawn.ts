@@ -20,7 +20,7 @@ function tsxApiUrl(): string {
   return pathToFileURL(join(tsxDir, exportsMap["./esm/api"].import.default)).href;
 }
 
-export function bootstrapSource(entry: URL, nice?: number): string {
+function bootstrapSource(entry: URL, nice?: number): string {
   const lines: string[] = [];
   // Lower this thread's CPU priority before anything else runs on it.
   if (nice !== undefined) lines.push(`try { require("node:os").setPriority(${nice}); } catch {}`);
