@@ -1,9 +1,10 @@
 /**
  * What every automated fix provides, and the parts that are the same for all of them. A module reads the
- * current state and drafts a plan (`plan`), re-reads the settings the plan covers (`readCurrent`) and turns a
- * before/after pair into write calls (`callsFor`). From those, `defineFix` derives apply (the exact calls),
- * verify (re-read: every setting now has its `after` value) and inverse (swap before and after: restore the
- * previous values, revoke exactly the added rule).
+ * current state and proposes a plan (`plan`), re-reads the settings the plan covers (`readCurrent`) and turns a
+ * before/after pair into write calls (`callsFor`). From those, `defineFix` derives the plan draft (the fix id,
+ * the offer's finding and load balancer, no-op when there are no calls), apply (the exact calls), verify
+ * (re-read: every setting now has its `after` value) and inverse (swap before and after: restore the previous
+ * values, revoke exactly the added rule).
  */
 import type { AwsClients } from "../aws/clients.ts";
 import type { FixId } from "../domain/ids.ts";
@@ -36,24 +37,36 @@ export interface Verification {
   summary: string;
 }
 
+/** What a module's `plan` works out; `defineFix` adds the parts that are the same for every fix. */
+export type PlanProposal = Omit<PlanDraft, "fixId" | "findingId" | "loadBalancer" | "noop">;
+
 export interface FixModuleSpec {
   id: FixId;
-  plan(ctx: PlanContext): Promise<PlanDraft>;
+  plan(ctx: PlanContext): Promise<PlanProposal>;
   readCurrent(clients: AwsClients, plan: PlanTarget): Promise<Settings>;
   callsFor(plan: PlanTarget, before: Settings, after: Settings): AwsCall[];
   /** Risks an undo carries (restoring a value can be risky too); none by default. */
   inverseRisks?(plan: Plan): Risk[];
 }
 
-export interface FixModule extends FixModuleSpec {
+export interface FixModule extends Omit<FixModuleSpec, "plan"> {
+  plan(ctx: PlanContext): Promise<PlanDraft>;
   apply(clients: AwsClients, plan: Plan): Promise<{ requestId: string; requestIds: string[] }>;
   verify(clients: AwsClients, plan: Plan): Promise<Verification>;
   inverse(plan: Plan): PlanDraft;
 }
 
 export function defineFix(spec: FixModuleSpec): FixModule {
+  const draft = (of: Pick<Plan, "findingId" | "loadBalancer">, proposal: PlanProposal): PlanDraft => ({
+    fixId: spec.id,
+    findingId: of.findingId,
+    loadBalancer: of.loadBalancer,
+    ...proposal,
+    noop: proposal.calls.length === 0,
+  });
   return {
     ...spec,
+    plan: async (ctx) => draft(ctx.offer, await spec.plan(ctx)),
     async apply(clients, plan) {
       const requestIds: string[] = [];
       // Sequential on purpose: a failure stops before the next resource changes.
@@ -77,10 +90,7 @@ export function defineFix(spec: FixModuleSpec): FixModule {
       const before = plan.after;
       const after = plan.before;
       const calls = spec.callsFor(plan, before, after);
-      return {
-        fixId: plan.fixId,
-        findingId: plan.findingId,
-        loadBalancer: plan.loadBalancer,
+      return draft(plan, {
         resource: plan.resource,
         resources: unique(calls.map((c) => c.resource)),
         calls,
@@ -89,9 +99,8 @@ export function defineFix(spec: FixModuleSpec): FixModule {
         summary: `Undo: ${describeChanges(before, after)}`,
         risks: spec.inverseRisks?.(plan) ?? [],
         multiResource: plan.multiResource,
-        noop: calls.length === 0,
         data: plan.data,
-      };
+      });
     },
   };
 }

@@ -14,8 +14,8 @@ import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import type { FixOffer } from "../../approvals/offers.ts";
 import { awsCall, describeIngress, describeTargetGroup } from "../aws.ts";
-import { defineFix, type PlanContext, type PlanTarget, unique } from "../fix-module.ts";
-import { type AwsCall, type PlanDraft, type Risk, type Settings, changedKeys } from "../plan.ts";
+import { defineFix, type PlanContext, type PlanProposal, type PlanTarget, unique } from "../fix-module.ts";
+import { type AwsCall, type Risk, type Settings, changedKeys } from "../plan.ts";
 import { offerValue } from "./common.ts";
 
 export interface IngressRule {
@@ -93,7 +93,7 @@ async function readRules(clients: AwsClients, keys: string[]): Promise<Settings>
 
 export const allowAlbToTarget = defineFix({
   id: "allow-alb-to-target",
-  async plan(ctx: PlanContext): Promise<PlanDraft> {
+  async plan(ctx: PlanContext): Promise<PlanProposal> {
     const wanted = await wantedRules(ctx.clients, ctx.offer);
     const keys = unique(wanted.map(ruleKey));
     const before = await readRules(ctx.clients, keys);
@@ -124,9 +124,6 @@ export const allowAlbToTarget = defineFix({
     });
     const adding = changedKeys(before, after);
     return {
-      fixId: "allow-alb-to-target",
-      findingId: ctx.offer.findingId,
-      loadBalancer: ctx.offer.loadBalancer,
       resource: groups[0],
       resources: groups,
       calls,
@@ -137,7 +134,6 @@ export const allowAlbToTarget = defineFix({
         : `nothing to add: ${keys.join("; ")} already admitted`,
       risks,
       multiResource: groups.length > 1,
-      noop: calls.length === 0,
       data: { ruleKeys: keys },
     };
   },

@@ -7,8 +7,8 @@ import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import { awsCall, readLoadBalancerAttributes } from "../aws.ts";
 import { checkLogDeliveryPolicy } from "../bucket-policy.ts";
-import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
-import { type AwsCall, type PlanDraft, type Risk, type Settings, describeChanges } from "../plan.ts";
+import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
+import { type AwsCall, type Risk, type Settings, describeChanges } from "../plan.ts";
 import { lbNameOf, modifyAttributesCalls, offerValue } from "./common.ts";
 
 export const ACCESS_LOG_KEYS = ["access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix"];
@@ -26,7 +26,7 @@ const readSettings = async (clients: AwsClients, arn: string): Promise<Settings>
 
 export const enableAccessLogs = defineFix({
   id: "enable-access-logs",
-  async plan(ctx: PlanContext): Promise<PlanDraft> {
+  async plan(ctx: PlanContext): Promise<PlanProposal> {
     const arn = ctx.offer.loadBalancer.arn;
     const before = await readSettings(ctx.clients, arn);
     const bucket =
@@ -46,9 +46,6 @@ export const enableAccessLogs = defineFix({
       ? [await bucketPolicyRisk(ctx.clients, { bucket, prefix, accountId, region })]
       : [];
     return {
-      fixId: "enable-access-logs",
-      findingId: ctx.offer.findingId,
-      loadBalancer: ctx.offer.loadBalancer,
       resource: arn,
       resources: [arn],
       calls,
@@ -59,7 +56,6 @@ export const enableAccessLogs = defineFix({
         : `access logs of ${lbNameOf(arn)} already go to s3://${bucket}/${prefix}`,
       risks,
       multiResource: false,
-      noop: calls.length === 0,
       data: { bucket, prefix },
     };
   },

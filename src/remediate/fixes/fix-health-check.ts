@@ -5,15 +5,8 @@
 import type { TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import { describeTargetGroup } from "../aws.ts";
-import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
-import {
-  type AwsCall,
-  type PlanDraft,
-  type Risk,
-  type Settings,
-  changedKeys,
-  describeChanges,
-} from "../plan.ts";
+import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
+import { type AwsCall, type Risk, type Settings, changedKeys, describeChanges } from "../plan.ts";
 import { sharedGroupRisk, targetGroupArnOf } from "./common.ts";
 
 /** The settings, named as ModifyTargetGroup names them. */
@@ -70,7 +63,7 @@ const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[
 
 export const fixHealthCheck = defineFix({
   id: "fix-health-check",
-  async plan(ctx: PlanContext): Promise<PlanDraft> {
+  async plan(ctx: PlanContext): Promise<PlanProposal> {
     const arn = targetGroupArnOf(ctx.offer);
     const group = await describeTargetGroup(ctx.clients, arn);
     const current = healthCheckSettings(group);
@@ -92,9 +85,6 @@ export const fixHealthCheck = defineFix({
     const risks = [...shared.risks, ...healthCheckRisks({ ...current, ...after })];
     const calls = callsFor({ resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} }, before, after);
     return {
-      fixId: "fix-health-check",
-      findingId: ctx.offer.findingId,
-      loadBalancer: ctx.offer.loadBalancer,
       resource: arn,
       resources: [arn],
       calls,
@@ -105,7 +95,6 @@ export const fixHealthCheck = defineFix({
         : `health check of ${name} already as wanted`,
       risks,
       multiResource: shared.multiResource,
-      noop: calls.length === 0,
       data: { targetGroupName: name },
     };
   },

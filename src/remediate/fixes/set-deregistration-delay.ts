@@ -2,9 +2,10 @@
  * set-deregistration-delay: ModifyTargetGroupAttributes deregistration_delay.timeout_seconds (0..3600), so
  * in-flight requests can finish when a target leaves during a deployment.
  */
+import type { AwsClients } from "../../aws/clients.ts";
 import { describeTargetGroup, readTargetGroupAttributes } from "../aws.ts";
-import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
-import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
+import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
+import type { AwsCall, Risk, Settings } from "../plan.ts";
 import {
   integerIn,
   modifyAttributesCalls,
@@ -18,9 +19,14 @@ export const DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds";
 const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
   modifyAttributesCalls("target-group", plan.resource, [DEREGISTRATION_DELAY], before, after);
 
+const readSettings = async (clients: AwsClients, arn: string): Promise<Record<string, string>> => {
+  const attrs = await readTargetGroupAttributes(clients, arn);
+  return { [DEREGISTRATION_DELAY]: attrs[DEREGISTRATION_DELAY] ?? "300" };
+};
+
 export const setDeregistrationDelay = defineFix({
   id: "set-deregistration-delay",
-  async plan(ctx: PlanContext): Promise<PlanDraft> {
+  async plan(ctx: PlanContext): Promise<PlanProposal> {
     const arn = targetGroupArnOf(ctx.offer);
     const proposed = integerIn(
       requireValue(ctx.offer, "deregistrationDelaySeconds", DEREGISTRATION_DELAY),
@@ -28,11 +34,11 @@ export const setDeregistrationDelay = defineFix({
       3600,
       DEREGISTRATION_DELAY,
     );
-    const [group, attrs] = await Promise.all([
+    const [group, before] = await Promise.all([
       describeTargetGroup(ctx.clients, arn),
-      readTargetGroupAttributes(ctx.clients, arn),
+      readSettings(ctx.clients, arn),
     ]);
-    const current = attrs[DEREGISTRATION_DELAY] ?? "300";
+    const current = before[DEREGISTRATION_DELAY];
     const name = group.TargetGroupName ?? arn;
     const shared = sharedGroupRisk(group.LoadBalancerArns, name);
     const risks: Risk[] = [...shared.risks];
@@ -50,13 +56,9 @@ export const setDeregistrationDelay = defineFix({
         message: `Requests still running ${proposed} s after a target is deregistered will be cut (was ${current} s).`,
         overridable: false,
       });
-    const before = { [DEREGISTRATION_DELAY]: current };
     const after = { [DEREGISTRATION_DELAY]: String(proposed) };
     const calls = callsFor({ resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} }, before, after);
     return {
-      fixId: "set-deregistration-delay",
-      findingId: ctx.offer.findingId,
-      loadBalancer: ctx.offer.loadBalancer,
       resource: arn,
       resources: [arn],
       calls,
@@ -65,13 +67,9 @@ export const setDeregistrationDelay = defineFix({
       summary: `${DEREGISTRATION_DELAY} ${current} -> ${proposed} on target group ${name}`,
       risks,
       multiResource: shared.multiResource,
-      noop: calls.length === 0,
       data: { targetGroupName: name },
     };
   },
-  async readCurrent(clients, plan) {
-    const attrs = await readTargetGroupAttributes(clients, plan.resource);
-    return { [DEREGISTRATION_DELAY]: attrs[DEREGISTRATION_DELAY] ?? "300" };
-  },
+  readCurrent: (clients, plan) => readSettings(clients, plan.resource),
   callsFor,
 });

@@ -3,10 +3,11 @@
  * need turns slow requests into 504s, so the plan compares the new value with the window's observed
  * TargetResponseTime (Maximum and p99) and blocks unless the approver overrides `lower-idle-timeout`.
  */
+import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import { observedDurations, type ObservedDurations, readLoadBalancerAttributes } from "../aws.ts";
-import { defineFix, type PlanContext, type PlanTarget } from "../fix-module.ts";
-import type { AwsCall, PlanDraft, Risk, Settings } from "../plan.ts";
+import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
+import type { AwsCall, Risk, Settings } from "../plan.ts";
 import { integerIn, lbNameOf, modifyAttributesCalls, requireValue } from "./common.ts";
 
 export const IDLE_TIMEOUT = "idle_timeout.timeout_seconds";
@@ -15,9 +16,14 @@ export const LOWER_IDLE_TIMEOUT = "lower-idle-timeout";
 const callsFor = (plan: PlanTarget, before: Settings, after: Settings): AwsCall[] =>
   modifyAttributesCalls("load-balancer", plan.resource, [IDLE_TIMEOUT], before, after);
 
+const readSettings = async (clients: AwsClients, arn: string): Promise<Record<string, string>> => {
+  const attrs = await readLoadBalancerAttributes(clients, arn);
+  return { [IDLE_TIMEOUT]: attrs[IDLE_TIMEOUT] ?? "60" };
+};
+
 export const setIdleTimeout = defineFix({
   id: "set-idle-timeout",
-  async plan(ctx: PlanContext): Promise<PlanDraft> {
+  async plan(ctx: PlanContext): Promise<PlanProposal> {
     const arn = ctx.offer.loadBalancer.arn;
     const proposed = integerIn(
       requireValue(ctx.offer, "idleTimeoutSeconds", IDLE_TIMEOUT),
@@ -25,8 +31,8 @@ export const setIdleTimeout = defineFix({
       4000,
       IDLE_TIMEOUT,
     );
-    const attrs = await readLoadBalancerAttributes(ctx.clients, arn);
-    const current = attrs[IDLE_TIMEOUT] ?? "60";
+    const before = await readSettings(ctx.clients, arn);
+    const current = before[IDLE_TIMEOUT];
     let risks: Risk[] = [];
     if (proposed < Number(current)) {
       let observed = ctx.observed;
@@ -47,14 +53,10 @@ export const setIdleTimeout = defineFix({
         overridable: false,
       });
     }
-    const before = { [IDLE_TIMEOUT]: current };
     const after = { [IDLE_TIMEOUT]: String(proposed) };
     const target = { resource: arn, loadBalancer: ctx.offer.loadBalancer, data: {} };
     const calls = callsFor(target, before, after);
     return {
-      fixId: "set-idle-timeout",
-      findingId: ctx.offer.findingId,
-      loadBalancer: ctx.offer.loadBalancer,
       resource: arn,
       resources: [arn],
       calls,
@@ -63,14 +65,10 @@ export const setIdleTimeout = defineFix({
       summary: `${IDLE_TIMEOUT} ${current} -> ${proposed} on ${lbNameOf(arn)}`,
       risks,
       multiResource: false,
-      noop: calls.length === 0,
       data: {},
     };
   },
-  async readCurrent(clients, plan) {
-    const attrs = await readLoadBalancerAttributes(clients, plan.resource);
-    return { [IDLE_TIMEOUT]: attrs[IDLE_TIMEOUT] ?? "60" };
-  },
+  readCurrent: (clients, plan) => readSettings(clients, plan.resource),
   callsFor,
 });
 
