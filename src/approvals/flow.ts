@@ -37,11 +37,13 @@ export function createApprovalFlow(deps: FlowDeps) {
     await records.audit(plan, "refused", user, { detail: error.message }).catch(() => undefined);
     throw error;
   };
-  const alreadyDecided = async (plan: Plan) =>
-    new AlbDoctorError(
-      "conflict",
-      `${(await records.closedReason(plan)) ?? "already decided"}: ${plan.summary}`,
-    );
+  const alreadyDecided = (plan: Plan, reason: string | null) =>
+    new AlbDoctorError("conflict", `${reason ?? "already decided"}: ${plan.summary}`);
+  /** Refuses a plan that is already decided (or no longer pending). */
+  const assertOpen = async (plan: Plan) => {
+    const reason = await records.closedReason(plan);
+    if (reason) throw alreadyDecided(plan, reason);
+  };
 
   /** Fix button: a plan from the offer, built from the current state in AWS. */
   async function createPlan(offerOrId: FixOffer | string, requestedBy: string, observed?: ObservedDurations) {
@@ -60,7 +62,7 @@ export function createApprovalFlow(deps: FlowDeps) {
 
   async function approve(planId: string, user: string, overrides: string[] = []): Promise<ApprovalOutcome> {
     const plan = await records.get(planId);
-    if (await records.closedReason(plan)) throw await alreadyDecided(plan);
+    await assertOpen(plan);
     if (deps.now().getTime() >= Date.parse(plan.expiresAt)) {
       await records.audit(plan, "expired", user, { detail: `approval attempted after ${plan.expiresAt}` });
       throw new AlbDoctorError(
@@ -84,7 +86,7 @@ export function createApprovalFlow(deps: FlowDeps) {
       );
 
     if (!(await records.claim(plan.id, { by: user, decision: "approve", at: deps.now().toISOString() })))
-      throw await alreadyDecided(plan);
+      throw alreadyDecided(plan, await records.closedReason(plan));
     // From here on this caller is the only executor of the plan.
     const overridden = overrides.filter((o) => plan.risks.some((r) => r.id === o && r.level === "block"));
     plan.state = "approved";
@@ -97,7 +99,7 @@ export function createApprovalFlow(deps: FlowDeps) {
 
   async function reject(planId: string, user: string): Promise<Plan> {
     const plan = await records.get(planId);
-    if (await records.closedReason(plan)) throw await alreadyDecided(plan);
+    await assertOpen(plan);
     if (user !== plan.requestedBy && !(await deps.policy.isApprover(user)))
       await refuse(
         plan,
@@ -105,7 +107,7 @@ export function createApprovalFlow(deps: FlowDeps) {
         new AlbDoctorError("forbidden", "only the requester or an approver may reject this plan"),
       );
     if (!(await records.claim(plan.id, { by: user, decision: "reject", at: deps.now().toISOString() })))
-      throw await alreadyDecided(plan);
+      throw alreadyDecided(plan, await records.closedReason(plan));
     plan.state = "rejected";
     await records.save(plan);
     await records.audit(plan, "rejected", user, { detail: plan.summary });
