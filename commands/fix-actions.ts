@@ -6,7 +6,9 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import type { ApprovalFlow } from "../src/approvals/flow.ts";
 import { approvalFlowFor } from "../src/approvals/for-app.ts";
+import type { Plan } from "../src/remediate/plan.ts";
 import { ACTION } from "../src/slack/action-ids.ts";
 import { renderOutcome, renderPlan, renderRefusal, renderRejected } from "../src/slack/blocks/plan.ts";
 import type { AppDeps } from "../src/slack/deps.ts";
@@ -69,11 +71,7 @@ export function register(app: App, deps: AppDeps): void {
 
   on(ACTION.fix, "planning the fix", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
-    const plan = await flow.createPlan(click.value, click.user);
-    return {
-      how: "thread",
-      message: renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
-    };
+    return newPlan(flow, await flow.createPlan(click.value, click.user));
   });
 
   on(ACTION.approve, "approving the plan", async (click, client) => {
@@ -88,12 +86,16 @@ export function register(app: App, deps: AppDeps): void {
 
   on(ACTION.undo, "planning the undo", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
-    const plan = await flow.undo(click.value, click.user);
-    return {
-      how: "thread",
-      message: renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
-    };
+    return newPlan(flow, await flow.undo(click.value, click.user));
   });
+}
+
+/** A plan waiting for approval (a fix's or an undo's): a thread reply saying who may approve it. */
+function newPlan(flow: ApprovalFlow, plan: Plan): Reply {
+  return {
+    how: "thread",
+    message: renderPlan(plan, { approvers: flow.policy.describe(plan.requestedBy) }),
+  };
 }
 
 /**
