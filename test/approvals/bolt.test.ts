@@ -7,9 +7,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDiagnoser } from "../../src/services/diagnose.ts";
 import { ACTION } from "../../src/slack/action-ids.ts";
-import { createRedisStore } from "../../src/store/redis.ts";
 import type { Store } from "../../src/store/store.ts";
-import { TEST_REDIS_URL, deletePrefix, startRedisProxy, uniquePrefix } from "../helpers/redis.ts";
+import { startRedisProxy } from "../helpers/redis.ts";
 import { type TestSim, startTestSim } from "../helpers/sim.ts";
 import {
   type FakeSlack,
@@ -19,7 +18,7 @@ import {
   type TestApp,
 } from "../helpers/slack-harness.ts";
 import { NOW, OFFERS, remediationScenario } from "../remediate/fixture.ts";
-import { describeAll, writesSince } from "../remediate/helpers.ts";
+import { describeAll, redisStores, writesSince } from "../remediate/helpers.ts";
 
 const CHANNEL = "C0INCIDENT";
 const REQUESTER = "U0ALICE";
@@ -64,17 +63,7 @@ function click(
   };
 }
 
-const stores: Store[] = [];
-const prefixes: string[] = [];
-function sharedStore(prefix: string, url = TEST_REDIS_URL): Store {
-  const store = createRedisStore({
-    url,
-    keyPrefix: prefix,
-    connectTimeoutMs: url === TEST_REDIS_URL ? 3000 : 500,
-  });
-  stores.push(store);
-  return store;
-}
+const redis = redisStores();
 
 let sim: TestSim;
 let fake: FakeSlack;
@@ -103,10 +92,7 @@ afterEach(async () => {
   await fake.close();
   await sim.close();
 });
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  for (const p of prefixes) await deletePrefix(p);
-});
+afterAll(redis.cleanup);
 
 /** `/alb check my-alb`, then the Fix button of the report (value = offer id). */
 async function fixOfferFromCheck(t: TestApp): Promise<string> {
@@ -146,9 +132,8 @@ const hookText = (posts: HookPost[]) => posts.map((p) => String(p.body.text ?? "
 
 describe("remediation from Slack buttons", () => {
   it("check -> Fix -> plan -> self-approval refused -> Approve -> verified result with Undo -> Undo restores", async () => {
-    const prefix = uniquePrefix("bolt-e2e");
-    prefixes.push(prefix);
-    const t = await app(sharedStore(prefix));
+    const prefix = redis.prefix("bolt-e2e");
+    const t = await app(redis.open(prefix));
     const initial = await describeAll(sim.clients);
     const offerId = await fixOfferFromCheck(t);
     const { planId, text } = await planFromFix(t, offerId);
@@ -206,9 +191,8 @@ describe("remediation from Slack buttons", () => {
   });
 
   it("200 concurrent Approve clicks on two app instances sharing Redis: one write, 199 'already approved by'", async () => {
-    const prefix = uniquePrefix("bolt-once");
-    prefixes.push(prefix);
-    const [a, b] = [await app(sharedStore(prefix)), await app(sharedStore(prefix))];
+    const prefix = redis.prefix("bolt-once");
+    const [a, b] = [await app(redis.open(prefix)), await app(redis.open(prefix))];
     const offerId = await fixOfferFromCheck(a);
     const { planId } = await planFromFix(b, offerId); // planned on one replica, approved on both
     const mark = sim.world.callLog.length;
@@ -242,9 +226,8 @@ describe("remediation from Slack buttons", () => {
 
   it("Redis stopped: buttons answer 'approvals are unavailable', AWS untouched, /alb check still answers", async () => {
     const proxy = await startRedisProxy();
-    const prefix = uniquePrefix("bolt-down");
-    prefixes.push(prefix);
-    const t = await app(sharedStore(prefix, proxy.url));
+    const prefix = redis.prefix("bolt-down");
+    const t = await app(redis.open(prefix, proxy.url));
     const offerId = await fixOfferFromCheck(t);
     const { planId } = await planFromFix(t, offerId);
     await proxy.stop();
@@ -275,9 +258,8 @@ describe("remediation from Slack buttons", () => {
   });
 
   it("a blocked plan runs only through /alb fix PLAN --override RISK; Reject closes a plan for good", async () => {
-    const prefix = uniquePrefix("bolt-override");
-    prefixes.push(prefix);
-    const store = sharedStore(prefix);
+    const prefix = redis.prefix("bolt-override");
+    const store = redis.open(prefix);
     const t = await app(store);
     const lower = OFFERS.lowerIdleTimeout();
     await store.set(`offer:${lower.offerId}`, JSON.stringify(lower), 3600);
@@ -329,9 +311,8 @@ describe("remediation from Slack buttons", () => {
   });
 
   it("when the bot cannot post in the channel, the plan arrives through the click's response_url", async () => {
-    const prefix = uniquePrefix("bolt-nopost");
-    prefixes.push(prefix);
-    const store = sharedStore(prefix);
+    const prefix = redis.prefix("bolt-nopost");
+    const store = redis.open(prefix);
     const t = await app(store);
     const raise = OFFERS.raiseIdleTimeout();
     await store.set(`offer:${raise.offerId}`, JSON.stringify(raise), 3600);

@@ -8,12 +8,11 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ApprovalFlow, createApprovalFlow } from "../../src/approvals/flow.ts";
 import { createApproverPolicy } from "../../src/approvals/policy.ts";
 import { createMemoryStore } from "../../src/store/memory.ts";
-import { createRedisStore } from "../../src/store/redis.ts";
 import type { Store } from "../../src/store/store.ts";
-import { TEST_REDIS_URL, deletePrefix, startRedisProxy, uniquePrefix } from "../helpers/redis.ts";
+import { startRedisProxy } from "../helpers/redis.ts";
 import { type TestSim, startTestSim } from "../helpers/sim.ts";
 import { NOW, OFFERS, remediationScenario } from "../remediate/fixture.ts";
-import { writesSince } from "../remediate/helpers.ts";
+import { redisStores, writesSince } from "../remediate/helpers.ts";
 
 const REQUESTER = "UREQUESTER";
 const APPROVER = "UAPPROVER";
@@ -21,8 +20,7 @@ const APPROVERS = [APPROVER, ...Array.from({ length: 200 }, (_, i) => `UAPP${i}`
 
 let sim: TestSim;
 let clock: number;
-const stores: Store[] = [];
-const prefixes: string[] = [];
+const redis = redisStores();
 
 function flowOn(store: Store): ApprovalFlow {
   return createApprovalFlow({
@@ -33,33 +31,20 @@ function flowOn(store: Store): ApprovalFlow {
     now: () => new Date(clock),
   });
 }
-function redisStore(prefix: string, url = TEST_REDIS_URL): Store {
-  const store = createRedisStore({
-    url,
-    keyPrefix: prefix,
-    connectTimeoutMs: url === TEST_REDIS_URL ? 3000 : 500,
-  });
-  stores.push(store);
-  return store;
-}
 
 let store: Store;
 let flow: ApprovalFlow;
 beforeEach(async () => {
   clock = Date.parse(NOW);
   sim = await startTestSim(remediationScenario());
-  const prefix = uniquePrefix("refusals");
-  prefixes.push(prefix);
-  store = redisStore(prefix);
+  const prefix = redis.prefix("refusals");
+  store = redis.open(prefix);
   flow = flowOn(store);
 });
 afterEach(async () => {
   await sim.close();
 });
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  for (const p of prefixes) await deletePrefix(p);
-});
+afterAll(redis.cleanup);
 
 describe("refusals leave AWS untouched", () => {
   const refusals = [
@@ -139,9 +124,8 @@ describe("refusals leave AWS untouched", () => {
 
   it("Redis stopped mid-flow: approvals are unavailable and nothing changes AWS", async () => {
     const proxy = await startRedisProxy();
-    const prefix = uniquePrefix("redis-down");
-    prefixes.push(prefix);
-    const viaProxy = flowOn(redisStore(prefix, proxy.url));
+    const prefix = redis.prefix("redis-down");
+    const viaProxy = flowOn(redis.open(prefix, proxy.url));
     const plan = await viaProxy.createPlan(OFFERS.raiseIdleTimeout(), REQUESTER);
     await proxy.stop();
     const mark = sim.world.callLog.length;
@@ -161,9 +145,8 @@ describe("refusals leave AWS untouched", () => {
 
 describe("exactly once", () => {
   it("200 concurrent approvals through two replicas (separate Redis connections): one write call", async () => {
-    const prefix = uniquePrefix("once");
-    prefixes.push(prefix);
-    const replicas = [flowOn(redisStore(prefix)), flowOn(redisStore(prefix))];
+    const prefix = redis.prefix("once");
+    const replicas = [flowOn(redis.open(prefix)), flowOn(redis.open(prefix))];
     const plan = await replicas[0].createPlan(OFFERS.allowAlb(), REQUESTER);
     const mark = sim.world.callLog.length;
     const results = await Promise.allSettled(

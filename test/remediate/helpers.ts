@@ -7,6 +7,9 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { AwsClients } from "../../src/aws/clients.ts";
 import type { CallLogEntry } from "../../src/sim/contract.ts";
+import { createRedisStore } from "../../src/store/redis.ts";
+import type { Store } from "../../src/store/store.ts";
+import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from "../helpers/redis.ts";
 import { LB_ARN, TG_ARN } from "./fixture.ts";
 
 /** Everything the five fixes can change, as AWS describes it (metadata stripped), for before/after equality. */
@@ -33,4 +36,33 @@ export function writesSince(log: CallLogEntry[], from: number): CallLogEntry[] {
 
 export function attr(list: { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
   return list?.find((a) => a.Key === key)?.Value;
+}
+
+/**
+ * The Redis stores of a test file, on key prefixes of their own; `cleanup` (for afterAll) closes the stores and
+ * deletes the prefixes' keys. A store through another URL (a proxy a test stops) gives up connecting quickly.
+ */
+export function redisStores() {
+  const stores: Store[] = [];
+  const prefixes: string[] = [];
+  return {
+    prefix(area: string): string {
+      const prefix = uniquePrefix(area);
+      prefixes.push(prefix);
+      return prefix;
+    },
+    open(prefix: string, url = TEST_REDIS_URL): Store {
+      const store = createRedisStore({
+        url,
+        keyPrefix: prefix,
+        connectTimeoutMs: url === TEST_REDIS_URL ? 3000 : 500,
+      });
+      stores.push(store);
+      return store;
+    },
+    async cleanup(): Promise<void> {
+      await Promise.all(stores.map((s) => s.close()));
+      for (const p of prefixes) await deletePrefix(p);
+    },
+  };
 }
