@@ -11,6 +11,7 @@ import { AlbDoctorError } from "../domain/errors.ts";
 import { renderError } from "./blocks/errors.ts";
 import { renderReport } from "./blocks/report.ts";
 import type { CheckArgs } from "./check-args.ts";
+import { withDeadline } from "./deadline.ts";
 import type { AppDeps } from "./deps.ts";
 import type { SlackMessage } from "./message.ts";
 import { errorSummary } from "./respond.ts";
@@ -58,7 +59,15 @@ export async function runCheck(req: CheckRequest): Promise<void> {
 
 async function diagnoseAndRender(args: CheckArgs, deps: AppDeps, logger: Logger): Promise<SlackMessage> {
   const started = Date.now();
-  const report = await withDeadline(deps.diagnose(args.ref, { window: args.window }), DIAGNOSIS_DEADLINE_MS);
+  const report = await withDeadline(
+    deps.diagnose(args.ref, { window: args.window }),
+    DIAGNOSIS_DEADLINE_MS,
+    () =>
+      new AlbDoctorError(
+        "timeout",
+        `The diagnosis took longer than ${Math.round(DIAGNOSIS_DEADLINE_MS / 1000)} s.`,
+      ),
+  );
   logger.info(
     { ref: args.ref, status: report.status, root: report.findings[0]?.id, ms: Date.now() - started },
     "diagnosis finished",
@@ -87,16 +96,4 @@ async function isFirstDelivery(req: CheckRequest): Promise<boolean> {
     req.logger.warn({ err: errorSummary(e) }, "dedupe store unavailable");
     return req.retryNum === undefined;
   }
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new AlbDoctorError("timeout", `The diagnosis took longer than ${Math.round(ms / 1000)} s.`)),
-      ms,
-    );
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

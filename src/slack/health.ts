@@ -6,6 +6,7 @@
 import type { ServerResponse } from "node:http";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { CustomRoute } from "@slack/bolt";
+import { withDeadline } from "./deadline.ts";
 import type { AppDeps } from "./deps.ts";
 
 export interface Readiness {
@@ -62,7 +63,11 @@ export async function checkStoreAndAws(deps: AppDeps) {
 
 async function storeReadiness(deps: AppDeps): Promise<Readiness["store"]> {
   try {
-    await withDeadline(deps.store.ping(), AWS_DEADLINE_MS, "store ping");
+    await withDeadline(
+      deps.store.ping(),
+      AWS_DEADLINE_MS,
+      () => new Error(`store ping took longer than ${AWS_DEADLINE_MS} ms`),
+    );
     return { kind: deps.store.kind, ok: true };
   } catch (e) {
     return { kind: deps.store.kind, ok: false, error: message(e) };
@@ -83,14 +88,6 @@ export async function awsReadiness(
   } catch (e) {
     return { region, ok: false, error: message(e) };
   }
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function message(e: unknown): string {
