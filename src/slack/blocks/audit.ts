@@ -1,7 +1,7 @@
 /** Block Kit for `/alb history [REF]`: the newest audit entries, one line each, within Slack's limits. Pure. */
 import type { AuditEntry } from "../../store/store.ts";
 import type { Block, SlackMessage } from "../message.ts";
-import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+import { escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
 
 const EVENT_ICON: Record<AuditEntry["event"], string> = {
   "plan-created": ":clipboard:",
@@ -64,8 +64,4 @@ function isFlat(x: unknown): x is Record<string, unknown> {
 
 function actor(a: string): string {
   return /^[UW][A-Z0-9]+$/.test(a) ? `<@${a}>` : escapeMrkdwn(a);
-}
-
-function section(text: string): Block {
-  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
 }

@@ -2,7 +2,7 @@
 import { isAlbDoctorError } from "../../domain/errors.ts";
 import type { ReplyMessage } from "../message.ts";
 import { ephemeral } from "../message.ts";
-import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+import { escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
 
 const HINTS: Partial<Record<string, string>> = {
   "access-denied":
@@ -22,34 +22,26 @@ export function renderError(error: unknown, what: string, requestId?: string): R
   }
   const lines = [`:x: ${escapeMrkdwn(error.message)}`];
   const suggestions = stringList(error.details?.suggestions);
-  if (suggestions.length) {
-    lines.push(
-      `Load balancers with similar names:\n${foldLines(
-        suggestions.map((s) => `• \`${escapeMrkdwn(s)}\``),
-        1500,
-        10,
-      )}`,
-    );
-  } else if (error.code === "not-found") {
-    const available = stringList(error.details?.available);
-    if (available.length)
-      lines.push(
-        `Load balancers here:\n${foldLines(
-          available.map((s) => `• \`${escapeMrkdwn(s)}\``),
-          1500,
-          10,
-        )}`,
-      );
-  }
+  const available = error.code === "not-found" ? stringList(error.details?.available) : [];
+  if (suggestions.length) lines.push(`Load balancers with similar names:\n${nameList(suggestions)}`);
+  else if (available.length) lines.push(`Load balancers here:\n${nameList(available)}`);
   const hint = HINTS[error.code];
   if (hint) lines.push(`_${hint}_`);
   if (error.code === "usage" || error.code === "malformed-arn" || error.code === "not-found")
     lines.push(
       "Usage: `/alb check REF [window]`, REF = name, ARN, `app/NAME/ID` or DNS name; window = 30m, 1h, 1d.",
     );
-  return ephemeral(truncate(lines.join("\n"), LIMITS.sectionText), [
-    { type: "section", text: { type: "mrkdwn", text: truncate(lines.join("\n"), LIMITS.sectionText) } },
-  ]);
+  const text = truncate(lines.join("\n"), LIMITS.sectionText);
+  return ephemeral(text, [section(text)]);
+}
+
+/** Load balancer names as a bullet list, at most 10 and 1500 characters. */
+function nameList(names: string[]): string {
+  return foldLines(
+    names.map((s) => `• \`${escapeMrkdwn(s)}\``),
+    1500,
+    10,
+  );
 }
 
 function stringList(v: unknown): string[] {

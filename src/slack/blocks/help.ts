@@ -1,7 +1,7 @@
 /** The `/alb help` message: the grammar of every registered subcommand. Pure. */
 import type { ReplyMessage } from "../message.ts";
 import { ephemeral } from "../message.ts";
-import { truncate, LIMITS } from "./limits.ts";
+import { context, LIMITS, section, truncate } from "./limits.ts";
 
 export interface HelpEntry {
   usage: string;
@@ -14,24 +14,9 @@ export function renderHelp(entries: HelpEntry[], note?: string): ReplyMessage {
     "*alb-doctor* finds out why an Application Load Balancer answers 502/504, and fixes the cause safely.";
   const text = [note, intro, ...lines].filter(Boolean).join("\n");
   return ephemeral(truncate(text, LIMITS.fallbackText), [
-    ...(note
-      ? [
-          {
-            type: "section" as const,
-            text: { type: "mrkdwn" as const, text: truncate(note, LIMITS.sectionText) },
-          },
-        ]
-      : []),
-    { type: "section", text: { type: "mrkdwn", text: intro } },
-    { type: "section", text: { type: "mrkdwn", text: truncate(lines.join("\n"), LIMITS.sectionText) } },
-    {
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text: "REF: a load balancer name, ARN, `app/NAME/ID` or DNS name. window: 30m, 1h, 1d.",
-        },
-      ],
-    },
+    ...(note ? [section(note)] : []),
+    section(intro),
+    section(lines.join("\n")),
+    context("REF: a load balancer name, ARN, `app/NAME/ID` or DNS name. window: 30m, 1h, 1d."),
   ]);
 }

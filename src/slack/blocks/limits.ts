@@ -49,6 +49,16 @@ export function foldLines(lines: string[], max: number, maxLines = Infinity, nou
   return truncate(`… and ${lines.length} ${noun}`, max);
 }
 
+/** A mrkdwn section block, its text cut to the section limit. */
+export function section(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
+}
+
+/** A context block of one mrkdwn element, its text cut to the context limit. */
+export function context(text: string): Block {
+  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }] };
+}
+
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -8,7 +8,7 @@ import { type Plan, type Risk, blockingRisks, changedKeys } from "../../remediat
 import { ACTION } from "../action-ids.ts";
 import type { Block, ReplyMessage, SlackMessage } from "../message.ts";
 import { renderError } from "./errors.ts";
-import { escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+import { context, escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
 
 const RISK_ICON: Record<Risk["level"], string> = {
   block: ":no_entry:",
@@ -63,18 +63,11 @@ export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessag
   }
 
   const expires = Math.floor(Date.parse(plan.expiresAt) / 1000);
-  blocks.push({
-    type: "context",
-    elements: [
-      {
-        type: "mrkdwn",
-        text: truncate(
-          `Requested by <@${plan.requestedBy}> · may approve: ${options.approvers} · expires <!date^${expires}^{time}|${plan.expiresAt}> · plan \`${plan.id}\``,
-          LIMITS.contextText,
-        ),
-      },
-    ],
-  });
+  blocks.push(
+    context(
+      `Requested by <@${plan.requestedBy}> · may approve: ${options.approvers} · expires <!date^${expires}^{time}|${plan.expiresAt}> · plan \`${plan.id}\``,
+    ),
+  );
   if (!plan.noop && !blocked.length) blocks.push(decisionButtons(plan));
   else if (!plan.noop) blocks.push(rejectOnly(plan));
   return { text: truncate(`${title}: ${plan.summary}`, LIMITS.fallbackText), blocks };
@@ -119,18 +112,11 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
   const ids = result.requestIds.length
     ? ` · AWS request id ${result.requestIds.map((r) => `\`${r}\``).join(", ")}`
     : "";
-  blocks.push({
-    type: "context",
-    elements: [
-      {
-        type: "mrkdwn",
-        text: truncate(
-          `Requested by <@${plan.requestedBy}> · approved by <@${result.approvedBy}>${ids} · plan \`${plan.id}\``,
-          LIMITS.contextText,
-        ),
-      },
-    ],
-  });
+  blocks.push(
+    context(
+      `Requested by <@${plan.requestedBy}> · approved by <@${result.approvedBy}>${ids} · plan \`${plan.id}\``,
+    ),
+  );
   if ((result.outcome === "executed" || result.outcome === "unverified") && !plan.undoOf)
     blocks.push({
       type: "actions",
@@ -223,10 +209,6 @@ function confirm(title: string, text: string, yes: string) {
     confirm: { type: "plain_text" as const, text: truncate(yes, LIMITS.confirmButton) },
     deny: { type: "plain_text" as const, text: "Cancel" },
   };
-}
-
-function section(text: string): Block {
-  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   STATUS_EMOJI,
   STATUS_WORDS,
 } from "./format.ts";
-import { codeBlock, escapeMrkdwn, foldLines, LIMITS, truncate } from "./limits.ts";
+import { codeBlock, context, escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
 
 export interface RenderReportOptions {
   /** `${findingId}/${fixId}` -> offer id (saveFixOffers). Without an id an automated fix shows no button. */
@@ -206,14 +206,6 @@ function fallbackText(report: Report): string {
 
 function windowSpan(report: Report): string {
   return formatSpan(Date.parse(report.window.end) - Date.parse(report.window.start));
-}
-
-function section(text: string): Block {
-  return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
-}
-
-function context(text: string): Block {
-  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }] };
 }
 
 /** Last guard: keeps the first blocks and the closing context line within the block limit. */

@@ -1,7 +1,7 @@
 /** The `/alb status` message: what the bot can reach. Pure. */
 import type { ReplyMessage } from "../message.ts";
 import { ephemeral } from "../message.ts";
-import { escapeMrkdwn, LIMITS, truncate } from "./limits.ts";
+import { escapeMrkdwn, LIMITS, section, truncate } from "./limits.ts";
 
 export interface BotStatus {
   mode: "http" | "socket";
@@ -38,7 +38,5 @@ export function renderStatus(s: BotStatus): ReplyMessage {
       }`
     : `${mark(false)} *Slack*: auth.test failed: ${escapeMrkdwn(s.slack.error ?? "unknown error")}`;
   const text = [aws + endpoint, store, slack, `*Approvers*: ${escapeMrkdwn(s.approvers)}`].join("\n");
-  return ephemeral(truncate(text, LIMITS.fallbackText), [
-    { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } },
-  ]);
+  return ephemeral(truncate(text, LIMITS.fallbackText), [section(text)]);
 }
