@@ -23,10 +23,11 @@ export async function startBot(
   requireSlack(config);
   const logger = createLogger(config.LOG_LEVEL);
   const store = createStore(config, logger);
+  const credentials = simulatorCredentials(config, env);
   const aws = createAwsClients({
     region: config.AWS_REGION,
     endpoint: config.AWS_ENDPOINT_URL,
-    credentials: simulatorCredentials(config, env),
+    credentials,
   });
   const now = () => new Date();
   // Diagnoses run in a worker thread, so that their CPU work (log parsing, rule evaluation) never delays
@@ -35,7 +36,7 @@ export async function startBot(
   const diagnose = createWorkerDiagnoser({
     region: aws.region,
     endpoint: config.AWS_ENDPOINT_URL,
-    credentials: simulatorCredentials(config, env),
+    credentials,
     defaultWindow: config.DEFAULT_WINDOW,
     logScanConcurrency: config.LOG_SCAN_CONCURRENCY,
     logScanWorkers: config.LOG_SCAN_WORKERS,

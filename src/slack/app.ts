@@ -12,7 +12,7 @@ import type { Logger as BoltLogger } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { Logger } from "pino";
 import { registerAll } from "../../commands/index.ts";
-import { AlbDoctorError } from "../domain/errors.ts";
+import { requireSlack } from "../config.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { Work } from "./work.ts";
@@ -29,8 +29,7 @@ export interface SlackApp {
 export function createSlackApp(input: AppDeps): SlackApp {
   const deps = { ...input, work: input.work ?? new Work() };
   const { config } = deps;
-  if (!config.SLACK_BOT_TOKEN)
-    throw new AlbDoctorError("config", "invalid configuration:\n  SLACK_BOT_TOKEN: required");
+  requireSlack(config);
   const logger = boltLogger(deps.logger.child({ component: "bolt" }));
   const clientOptions: WebClientOptions = {
     ...(config.SLACK_API_URL ? { slackApiUrl: withApiSuffix(config.SLACK_API_URL) } : {}),
