@@ -24,58 +24,51 @@ export async function openRuntime(options: {
   window?: string;
   concurrency?: number;
 }): Promise<Runtime> {
-  if (options.scenario) {
-    const sim = await startSimulator({ file: scenarioFile(options.scenario), port: 0 });
-    if (options.region && options.region !== sim.world.region) {
-      await sim.close();
-      throw new AlbDoctorError(
-        "wrong-region",
-        `${options.scenario}: the simulated account is in ${sim.world.region}, not ${options.region}: drop --region or pass --region ${sim.world.region}`,
-      );
-    }
-    const aws = createAwsClients({
-      region: sim.world.region,
-      endpoint: sim.endpoint,
-      credentials: SIMULATOR_CREDENTIALS,
-      maxAttempts: 4,
-    });
-    const now = () => sim.world.now;
-    return {
-      aws,
-      now,
-      diagnose: makeDiagnoser(aws, now, options),
-      async close() {
-        aws.destroy();
-        await sim.close();
-      },
-    };
-  }
-  const aws = createAwsClients({ region: options.region });
-  const now = () => new Date();
+  const sim = options.scenario ? await startScenario(options.scenario, options.region) : undefined;
+  const aws = sim
+    ? createAwsClients({
+        region: sim.world.region,
+        endpoint: sim.endpoint,
+        credentials: SIMULATOR_CREDENTIALS,
+        maxAttempts: 4,
+      })
+    : createAwsClients({ region: options.region });
+  const now = sim ? () => sim.world.now : () => new Date();
   return {
     aws,
     now,
-    diagnose: makeDiagnoser(aws, now, options),
+    diagnose: createDiagnoser({
+      aws,
+      now,
+      defaultWindow: options.window ?? "1h",
+      scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 8 }),
+    }),
     async close() {
       aws.destroy();
+      await sim?.close();
     },
   };
 }
 
-function makeDiagnoser(aws: AwsClients, now: () => Date, options: { window?: string; concurrency?: number }) {
-  return createDiagnoser({
-    aws,
-    now,
-    defaultWindow: options.window ?? "1h",
-    scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 8 }),
-  });
+/** The scenario served in-process; a --region other than the simulated account's is refused. */
+async function startScenario(scenario: string, region: string | undefined) {
+  const sim = await startSimulator({ file: scenarioFile(scenario), port: 0 });
+  if (region && region !== sim.world.region) {
+    await sim.close();
+    throw new AlbDoctorError(
+      "wrong-region",
+      `${scenario}: the simulated account is in ${sim.world.region}, not ${region}: drop --region or pass --region ${sim.world.region}`,
+    );
+  }
+  return sim;
 }
 
-const SHIPPED_SCENARIOS = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+/** The scenarios shipped in the repo. */
+export const SCENARIOS_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 
 /** `--scenario keepalive-race` means the shipped scenarios/keepalive-race.yaml when no such file is here. */
 export function scenarioFile(given: string): string {
   if (existsSync(given) || /[\\/]|\.(ya?ml|json)$/i.test(given)) return given;
-  const shipped = `${SHIPPED_SCENARIOS}${given}.yaml`;
+  const shipped = `${SCENARIOS_DIR}${given}.yaml`;
   return existsSync(shipped) ? shipped : given;
 }

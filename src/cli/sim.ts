@@ -4,7 +4,6 @@
  * `alb-doctor scenarios [--dir DIR] [--json]`: list the scenarios shipped in the repo.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
@@ -12,8 +11,7 @@ import { SIMULATOR_CREDENTIALS } from "../aws/clients.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { startSimulator } from "../sim/index.ts";
 import type { CliIo } from "./io.ts";
-
-export const SCENARIOS_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+import { SCENARIOS_DIR } from "./runtime.ts";
 
 type Opts = Record<string, string | boolean | undefined>;
 
