@@ -10,6 +10,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { saveFixOffers } from "../approvals/offers.ts";
+import { albNameInAlarmName } from "../aws/list.ts";
 import type { Diagnoser } from "../services/types.ts";
 import { renderError } from "../slack/blocks/errors.ts";
 import { renderReport } from "../slack/blocks/report.ts";
@@ -178,7 +179,6 @@ export class TriageService {
 
   private async nameFromAlarm(notice: AlarmNotice): Promise<string | undefined> {
     if (!notice.alarmName || !this.deps.listAlbNames) return undefined;
-    const { albNameInAlarmName } = await import("../aws/list.ts");
     const names = await this.deps.listAlbNames().catch(() => []);
     return albNameInAlarmName(notice.alarmName, names);
   }
@@ -188,17 +188,6 @@ export class TriageService {
     tracked.catch((e) =>
       this.deps.logger.error({ err: e instanceof Error ? e.message : e }, "triage work failed"),
     );
-  }
-
-  /** For `/alb watch` and `/alb unwatch`. */
-  watch(channel: string) {
-    return this.state.watch(channel);
-  }
-  unwatch(channel: string) {
-    return this.state.unwatch(channel);
-  }
-  watchedByStore() {
-    return this.state.watched();
   }
 }
 
