@@ -6,6 +6,7 @@ import { ACTION } from "../../src/slack/action-ids.ts";
 import { renderError } from "../../src/slack/blocks/errors.ts";
 import { foldLines, LIMITS, limitViolations, truncate } from "../../src/slack/blocks/limits.ts";
 import { renderReport } from "../../src/slack/blocks/report.ts";
+import { renderTriageReply } from "../../src/slack/blocks/triage.ts";
 import type { Block } from "../../src/slack/message.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import { healthyReport, hugeReport, incompleteReport, keepaliveReport } from "./fixtures.ts";
@@ -197,5 +198,15 @@ describe("CLI --blocks", () => {
       blocks: message.blocks,
     });
     expect(buttons(message.blocks!).map((b) => b.value)).toEqual(["fx_preview1", "fx_preview2"]);
+  });
+});
+
+describe("triage thread reply", () => {
+  it("keeps the status line within a context element's 2,000 characters, however long the alarm name", () => {
+    const alarmName = "a".repeat(2600);
+    for (const diagnosis of [null, renderReport(keepaliveReport(), {})]) {
+      const reply = renderTriageReply(diagnosis, { lbName: "shop-prod", alarmName, moreAlarms: 3 });
+      expect(limitViolations(reply.blocks ?? [])).toEqual([]);
+    }
   });
 });

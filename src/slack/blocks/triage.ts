@@ -2,8 +2,8 @@
  * The thread reply to an alarm: the same diagnosis message as `/alb check`, with a line that links back
  * to the alarm, counts the alarms that followed, and says when the alarm recovered. Pure.
  */
-import type { Block, SlackMessage } from "../message.ts";
-import { escapeMrkdwn, LIMITS, truncate } from "./limits.ts";
+import type { SlackMessage } from "../message.ts";
+import { context as contextBlock, escapeMrkdwn, LIMITS } from "./limits.ts";
 
 export interface TriageStatus {
   lbName: string;
@@ -18,10 +18,8 @@ export interface TriageStatus {
 
 export function renderTriageReply(diagnosis: SlackMessage | null, status: TriageStatus): SlackMessage {
   const line = statusLine(status);
-  const context: Block = {
-    type: "context",
-    elements: [{ type: "mrkdwn", text: truncate(line, LIMITS.sectionText) }],
-  };
+  // A context element holds 2,000 characters, not a section's 3,000 (validateMessage checks the same).
+  const context = contextBlock(line);
   if (!diagnosis) {
     return {
       text: `Diagnosing ${status.lbName}…`,
