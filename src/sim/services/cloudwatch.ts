@@ -8,20 +8,19 @@
  * CloudWatch is awsQueryCompatible: JSON and CBOR errors carry `x-amzn-query-error: Code;Sender`, from
  * which the SDK restores the query-era error code, next to the `__type` shape name.
  */
-import { randomUUID } from "node:crypto";
 import * as cw from "@aws-sdk/client-cloudwatch";
 import { GetMetricData$, GetMetricStatistics$ } from "@aws-sdk/client-cloudwatch";
 import { cbor, dateToTag } from "@smithy/core/cbor";
 import { SimError, type ServiceHandler, type SimRequest, type SimResponse } from "../contract.ts";
-import type { World } from "../world.ts";
+import { awsQueryErrorResponse, queryActionOf, requestIdOf } from "../wire/aws-query-handler.ts";
 import { parseQueryRequest } from "../wire/query.ts";
-import { awsQueryError, awsQueryResponse, XML_CONTENT_TYPE } from "../wire/xml.ts";
+import { awsQueryResponse, XML_CONTENT_TYPE } from "../wire/xml.ts";
 import {
   inputSchema,
   outputSchema,
   queryToShape,
   shapeToXml,
-  type OperationSchemaRef,
+  type ShapedAction,
 } from "../wire/smithy-shapes.ts";
 import { getMetricData, getMetricStatistics } from "./cloudwatch/metrics.ts";
 
@@ -32,13 +31,7 @@ const NAMESPACE = "com.amazonaws.cloudwatch";
 
 type Protocol = "json" | "cbor" | "query";
 
-interface CwAction {
-  schema: OperationSchemaRef;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run: (input: any, world: World) => Record<string, unknown>;
-}
-
-const ACTIONS: Record<string, CwAction> = {
+const ACTIONS: Record<string, ShapedAction> = {
   GetMetricData: { schema: GetMetricData$, run: getMetricData },
   GetMetricStatistics: { schema: GetMetricStatistics$, run: getMetricStatistics },
 };
@@ -67,7 +60,7 @@ function actionName(req: SimRequest): string {
     case "cbor":
       return req.path.slice(CBOR_PATH.length);
     default:
-      return parseQueryRequest(req.body, req.query).action;
+      return queryActionOf(req);
   }
 }
 
@@ -83,7 +76,7 @@ function mapDates(v: unknown, f: (d: Date) => unknown): unknown {
   return v;
 }
 
-function decodeInput(req: SimRequest, protocol: Protocol, def: CwAction): Record<string, unknown> {
+function decodeInput(req: SimRequest, protocol: Protocol, def: ShapedAction): Record<string, unknown> {
   try {
     if (protocol === "query") {
       return queryToShape(
@@ -103,10 +96,6 @@ function decodeInput(req: SimRequest, protocol: Protocol, def: CwAction): Record
     if (e instanceof SimError) throw e;
     throw new SimError("SerializationException", `Could not read the request body: ${(e as Error).message}`);
   }
-}
-
-function requestIdOf(req: SimRequest): string {
-  return req.requestId ?? randomUUID();
 }
 
 const CBOR_HEADERS = { "content-type": "application/cbor", "smithy-protocol": "rpc-v2-cbor" };
@@ -151,13 +140,7 @@ export const cloudwatchHandler: ServiceHandler = {
 
   errorResponse(err: SimError, req: SimRequest): SimResponse {
     const protocol = protocolOf(req);
-    if (protocol === "query") {
-      return {
-        status: err.status,
-        headers: { "content-type": XML_CONTENT_TYPE },
-        body: awsQueryError(err, requestIdOf(req), CLOUDWATCH_XMLNS),
-      };
-    }
+    if (protocol === "query") return awsQueryErrorResponse(err, req, CLOUDWATCH_XMLNS);
     const shape = SHAPE_OF_CODE.get(err.code) ?? err.code;
     const payload = { __type: `${NAMESPACE}#${shape}`, message: err.message };
     const compat = { "x-amzn-query-error": `${err.code};${err.senderFault ? "Sender" : "Receiver"}` };

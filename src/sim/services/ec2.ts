@@ -5,7 +5,6 @@
  * turns into its named exceptions by Code. Requests are read and answers written through the SDK's own
  * operation schemas (wire/smithy-shapes.ts), so member names match AWS's exactly.
  */
-import { randomUUID } from "node:crypto";
 import {
   AuthorizeSecurityGroupIngress$,
   DescribeInstances$,
@@ -17,7 +16,7 @@ import {
   RevokeSecurityGroupIngress$,
 } from "@aws-sdk/client-ec2";
 import { SimError, type ServiceHandler, type SimRequest, type SimResponse } from "../contract.ts";
-import type { World } from "../world.ts";
+import { queryActionOf, requestIdOf } from "../wire/aws-query-handler.ts";
 import { parseQueryRequest } from "../wire/query.ts";
 import { ec2Error, ec2Response, XML_CONTENT_TYPE } from "../wire/xml.ts";
 import {
@@ -25,7 +24,7 @@ import {
   outputSchema,
   queryToShape,
   shapeToXml,
-  type OperationSchemaRef,
+  type ShapedAction,
 } from "../wire/smithy-shapes.ts";
 import { authorizeSecurityGroupIngress, revokeSecurityGroupIngress } from "./ec2/ingress.ts";
 import { describeSecurityGroupRules, describeSecurityGroups } from "./ec2/security-groups.ts";
@@ -38,14 +37,7 @@ import {
 
 export const EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
-interface Ec2Action {
-  schema: OperationSchemaRef;
-  // Inputs arrive in the SDK's request shape; each action declares the exact SDK type it reads.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run: (input: any, world: World) => Record<string, unknown>;
-}
-
-const ACTIONS: Record<string, Ec2Action> = {
+const ACTIONS: Record<string, ShapedAction> = {
   DescribeSecurityGroups: { schema: DescribeSecurityGroups$, run: describeSecurityGroups },
   DescribeSecurityGroupRules: { schema: DescribeSecurityGroupRules$, run: describeSecurityGroupRules },
   AuthorizeSecurityGroupIngress: {
@@ -61,15 +53,11 @@ const ACTIONS: Record<string, Ec2Action> = {
 
 export const EC2_ACTIONS = Object.keys(ACTIONS);
 
-function requestIdOf(req: SimRequest): string {
-  return req.requestId ?? randomUUID();
-}
-
 export const ec2Handler: ServiceHandler = {
   service: "ec2",
 
   actionOf(req) {
-    return parseQueryRequest(req.body, req.query).action || "Unknown";
+    return queryActionOf(req) || "Unknown";
   },
 
   handle(req, world) {

@@ -14,10 +14,19 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import type { QueryValue } from "./query.ts";
 import { el, type XmlChild } from "./xml.ts";
 import { SimError } from "../contract.ts";
+import type { World } from "../world.ts";
 
 export type QueryFlavor = "ec2" | "awsQuery";
 /** An operation schema as the SDK exports it: [9, namespace, name, traits, input, output]. */
 export type OperationSchemaRef = readonly unknown[];
+
+/** An action whose input is read, and output written, through its SDK operation schema. */
+export interface ShapedAction {
+  schema: OperationSchemaRef;
+  // Inputs arrive in the SDK's request shape; each action declares the exact SDK type it reads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (input: any, world: World) => Record<string, unknown>;
+}
 
 type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
 
