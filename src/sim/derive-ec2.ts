@@ -234,7 +234,7 @@ export function deriveEc2(s: Scenario, problems: Problems): Ec2Part {
       AvailabilityZone: inst.Placement.AvailabilityZone,
       InterfaceType: "interface",
       Attachment: { InstanceId: inst.InstanceId, DeviceIndex: 0, Status: "attached" },
-    } as NetworkInterfaceW);
+    });
   }
 
   return { vpcs, subnets, securityGroups, networkAcls, instances, networkInterfaces, takenIps };

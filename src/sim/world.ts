@@ -92,6 +92,8 @@ export interface NetworkInterfaceW {
   Status: string;
   AvailabilityZone: string;
   InterfaceType?: string;
+  /** An instance's primary interface names its instance (derived, or as the scenario gives it). */
+  Attachment?: { InstanceId?: string; DeviceIndex?: number; Status?: string };
 }
 
 export interface ActionW {

@@ -76,6 +76,15 @@ export function quotedList(ids: string[]): string {
   return ids.map((id) => `'${id}'`).join(", ");
 }
 
+/** byIds' error for a kind of resource: `The <what> 'x' does not exist` / `The <what>s 'x', 'y' do not exist`. */
+export const notFoundError = (code: string, what: string) => (missing: string[]) =>
+  new SimError(
+    code,
+    missing.length === 1
+      ? `The ${what} '${missing[0]}' does not exist`
+      : `The ${what}s ${quotedList(missing)} do not exist`,
+  );
+
 export interface PageBounds {
   min: number;
   max: number;
@@ -83,15 +92,18 @@ export interface PageBounds {
   idParam?: string;
 }
 
-/** One page; NextToken is opaque (base64 of the offset and a fingerprint of the query). */
+/**
+ * One page; NextToken is opaque (base64 of the offset and a fingerprint of the query: the request's
+ * other members, so a token is only valid for the same query).
+ */
 export function paginate<T>(
   items: T[],
   input: { MaxResults?: number; NextToken?: string },
   bounds: PageBounds,
   idsGiven: boolean,
-  fingerprint: string,
 ): { page: T[]; NextToken?: string } {
   const { MaxResults, NextToken } = input;
+  const fingerprint = queryFingerprint({ ...input });
   if (MaxResults !== undefined) {
     if (idsGiven && bounds.idParam) {
       throw new SimError(
@@ -138,7 +150,7 @@ function decodeToken(token: string): { o: number; f: string } | undefined {
 }
 
 /** A fingerprint of the query (filters and ids) so a token is only valid for the same query. */
-export function queryFingerprint(input: Record<string, unknown>): string {
+function queryFingerprint(input: Record<string, unknown>): string {
   const { NextToken: _n, MaxResults: _m, ...rest } = input;
   let h = 2166136261;
   for (const ch of JSON.stringify(rest)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;

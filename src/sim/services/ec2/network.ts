@@ -10,15 +10,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { SimError } from "../../contract.ts";
 import type { InstanceW, NetworkAclW, NetworkInterfaceW, SubnetW, World } from "../../world.ts";
-import { applyFilters, byIds, paginate, queryFingerprint, quotedList } from "./filters.ts";
-
-const notFound = (code: string, what: string) => (missing: string[]) =>
-  new SimError(
-    code,
-    missing.length === 1
-      ? `The ${what} '${missing[0]}' does not exist`
-      : `The ${what}s ${quotedList(missing)} do not exist`,
-  );
+import { applyFilters, byIds, notFoundError, paginate } from "./filters.ts";
 
 function hashHex(text: string, chars: number): string {
   let h1 = 0x811c9dc5;
@@ -35,7 +27,7 @@ export function describeNetworkAcls(input: DescribeNetworkAclsRequest, world: Wo
     world.networkAcls,
     input.NetworkAclIds,
     (a) => a.NetworkAclId,
-    notFound("InvalidNetworkAclID.NotFound", "network ACL"),
+    notFoundError("InvalidNetworkAclID.NotFound", "network ACL"),
   );
   acls = applyFilters<NetworkAclW>(acls, input.Filters, {
     "network-acl-id": (a) => [a.NetworkAclId],
@@ -56,7 +48,6 @@ export function describeNetworkAcls(input: DescribeNetworkAclsRequest, world: Wo
     input,
     { min: 5, max: 1000, idParam: "NetworkAclId" },
     Boolean(input.NetworkAclIds?.length),
-    queryFingerprint({ ...input }),
   );
   return { NetworkAcls: page.map((a) => ({ Tags: [], ...a })), NextToken };
 }
@@ -71,7 +62,7 @@ export function describeSubnets(input: DescribeSubnetsRequest, world: World) {
     world.subnets,
     input.SubnetIds,
     (s) => s.SubnetId,
-    notFound("InvalidSubnetID.NotFound", "subnet ID"),
+    notFoundError("InvalidSubnetID.NotFound", "subnet ID"),
   );
   subnets = applyFilters<SubnetW>(subnets, input.Filters, {
     "subnet-id": (s) => [s.SubnetId],
@@ -89,7 +80,6 @@ export function describeSubnets(input: DescribeSubnetsRequest, world: World) {
     input,
     { min: 5, max: 1000, idParam: "SubnetIds" },
     Boolean(input.SubnetIds?.length),
-    queryFingerprint({ ...input }),
   );
   return {
     Subnets: page.map((s) => ({
@@ -112,20 +102,23 @@ function privateDnsName(ip: string, region: string): string {
   return region === "us-east-1" ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
 
+/** Group references with each name filled in from the group (EC2 always shows both). */
+function namedGroups(world: World, groups: { GroupId: string; GroupName?: string }[]) {
+  return groups.map((g) => ({
+    GroupId: g.GroupId,
+    GroupName: g.GroupName ?? world.securityGroups.find((s) => s.GroupId === g.GroupId)?.GroupName,
+  }));
+}
+
 function eniOfInstance(world: World, inst: InstanceW): NetworkInterfaceW | undefined {
   return world.networkInterfaces.find(
-    (e) =>
-      (e as NetworkInterfaceW & { Attachment?: { InstanceId?: string } }).Attachment?.InstanceId ===
-        inst.InstanceId || e.PrivateIpAddress === inst.PrivateIpAddress,
+    (e) => e.Attachment?.InstanceId === inst.InstanceId || e.PrivateIpAddress === inst.PrivateIpAddress,
   );
 }
 
 function instanceShape(world: World, inst: InstanceW) {
   const eni = eniOfInstance(world, inst);
-  const groups = inst.SecurityGroups.map((g) => ({
-    GroupId: g.GroupId,
-    GroupName: g.GroupName ?? world.securityGroups.find((s) => s.GroupId === g.GroupId)?.GroupName,
-  }));
+  const groups = namedGroups(world, inst.SecurityGroups);
   return {
     LaunchTime: new Date(world.now.getTime() - 7 * 24 * 3600 * 1000),
     PrivateDnsName: privateDnsName(inst.PrivateIpAddress, world.region),
@@ -169,7 +162,7 @@ export function describeInstances(input: DescribeInstancesRequest, world: World)
     world.instances,
     input.InstanceIds,
     (i) => i.InstanceId,
-    notFound("InvalidInstanceID.NotFound", "instance ID"),
+    notFoundError("InvalidInstanceID.NotFound", "instance ID"),
   );
   instances = applyFilters<InstanceW>(instances, input.Filters, {
     "instance-id": (i) => [i.InstanceId],
@@ -191,7 +184,6 @@ export function describeInstances(input: DescribeInstancesRequest, world: World)
     input,
     { min: 5, max: 1000, idParam: "instancesSet" },
     Boolean(input.InstanceIds?.length),
-    queryFingerprint({ ...input }),
   );
   // One reservation per instance, as separate launches would give.
   return {
@@ -205,18 +197,14 @@ export function describeInstances(input: DescribeInstancesRequest, world: World)
   };
 }
 
-type EniW = NetworkInterfaceW & {
-  Attachment?: { InstanceId?: string; DeviceIndex?: number; Status?: string };
-};
-
 export function describeNetworkInterfaces(input: DescribeNetworkInterfacesRequest, world: World) {
   let enis = byIds(
-    world.networkInterfaces as EniW[],
+    world.networkInterfaces,
     input.NetworkInterfaceIds,
     (e) => e.NetworkInterfaceId,
-    notFound("InvalidNetworkInterfaceID.NotFound", "networkInterface ID"),
+    notFoundError("InvalidNetworkInterfaceID.NotFound", "networkInterface ID"),
   );
-  enis = applyFilters<EniW>(enis, input.Filters, {
+  enis = applyFilters<NetworkInterfaceW>(enis, input.Filters, {
     "network-interface-id": (e) => [e.NetworkInterfaceId],
     "addresses.private-ip-address": (e) => [e.PrivateIpAddress],
     "private-ip-address": (e) => [e.PrivateIpAddress],
@@ -235,7 +223,6 @@ export function describeNetworkInterfaces(input: DescribeNetworkInterfacesReques
     input,
     { min: 5, max: 1000, idParam: "NetworkInterfaceIds" },
     Boolean(input.NetworkInterfaceIds?.length),
-    queryFingerprint({ ...input }),
   );
   return {
     NetworkInterfaces: page.map((e) => ({
@@ -245,10 +232,7 @@ export function describeNetworkInterfaces(input: DescribeNetworkInterfacesReques
       MacAddress: `02:${hashHex(e.NetworkInterfaceId, 10).match(/../g)!.join(":")}`,
       PrivateDnsName: privateDnsName(e.PrivateIpAddress, world.region),
       ...e,
-      Groups: e.Groups.map((g) => ({
-        GroupId: g.GroupId,
-        GroupName: g.GroupName ?? world.securityGroups.find((s) => s.GroupId === g.GroupId)?.GroupName,
-      })),
+      Groups: namedGroups(world, e.Groups),
       PrivateIpAddresses: [{ PrivateIpAddress: e.PrivateIpAddress, Primary: true }],
       TagSet: [],
       Attachment: e.Attachment

@@ -5,14 +5,10 @@
 import type { DescribeSecurityGroupRulesRequest, DescribeSecurityGroupsRequest } from "@aws-sdk/client-ec2";
 import { SimError } from "../../contract.ts";
 import type { IpPermissionW, SecurityGroupW, World } from "../../world.ts";
-import { applyFilters, byIds, paginate, queryFingerprint, quotedList, type FilterFields } from "./filters.ts";
+import { applyFilters, byIds, notFoundError, paginate, quotedList, type FilterFields } from "./filters.ts";
 import { flattenGroup, normalizeProtocol, ruleShape } from "./rules.ts";
 
-export function groupNotFound(ids: string[]): SimError {
-  return ids.length === 1
-    ? new SimError("InvalidGroup.NotFound", `The security group '${ids[0]}' does not exist`)
-    : new SimError("InvalidGroup.NotFound", `The security groups ${quotedList(ids)} do not exist`);
-}
+export const groupNotFound = notFoundError("InvalidGroup.NotFound", "security group");
 
 /** Permissions as DescribeSecurityGroups shows them: protocol names, no ports for "all". */
 function permissionsOut(perms: IpPermissionW[], ownerId: string): IpPermissionW[] {
@@ -69,7 +65,6 @@ export function describeSecurityGroups(input: DescribeSecurityGroupsRequest, wor
     input,
     { min: 5, max: 1000, idParam: "groupIdSet" },
     Boolean(input.GroupIds?.length || input.GroupNames?.length),
-    queryFingerprint({ ...input }),
   );
   return {
     SecurityGroups: page.map((g) => ({
@@ -108,7 +103,6 @@ export function describeSecurityGroupRules(input: DescribeSecurityGroupRulesRequ
     input,
     { min: 10, max: 1000, idParam: "SecurityGroupRuleIds" },
     Boolean(input.SecurityGroupRuleIds?.length),
-    queryFingerprint({ ...input }),
   );
   return { SecurityGroupRules: page, NextToken };
 }
