@@ -48,7 +48,8 @@ export interface HealthCheckProblem {
   got: unknown;
 }
 
-const RANGES: [keyof HealthCheckSettings, number, number][] = [
+/** The numeric settings' allowed ranges (AWS checks these before the settings together). */
+export const HEALTH_CHECK_RANGES: [keyof HealthCheckSettings, number, number][] = [
   ["HealthCheckIntervalSeconds", 5, 300],
   ["HealthCheckTimeoutSeconds", 2, 120],
   ["HealthyThresholdCount", 2, 10],
@@ -68,7 +69,7 @@ export function matcherCodesValid(spec: string, min: number, max: number): boole
 /** All problems AWS would reject in these settings (after defaults are filled in). */
 export function checkHealthCheck(hc: HealthCheckSettings, targetType: string): HealthCheckProblem[] {
   const problems: HealthCheckProblem[] = [];
-  for (const [field, min, max] of RANGES) {
+  for (const [field, min, max] of HEALTH_CHECK_RANGES) {
     const v = hc[field] as number;
     if (!Number.isInteger(v) || v < min || v > max)
       problems.push({ field, expected: `${min}..${max}`, got: v });
@@ -119,14 +120,6 @@ export function checkHealthCheck(hc: HealthCheckSettings, targetType: string): H
     });
   }
   return problems;
-}
-
-/** AWS's wording for a refused health-check setting (ModifyTargetGroup answers ValidationError). */
-export function healthCheckProblemMessage(p: HealthCheckProblem): string {
-  if (p.field === "HealthCheckTimeoutSeconds" && p.expected.startsWith("less than")) {
-    return "Health check timeout must be smaller than the interval";
-  }
-  return `${p.field} '${String(p.got)}' is not valid: expected ${p.expected}`;
 }
 
 /** The description DescribeTargetHealth carries for each reason code when the scenario gives none. */

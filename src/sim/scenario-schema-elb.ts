@@ -151,6 +151,8 @@ export const loadBalancer = z.strictObject({
   ),
 });
 
+const matcher = z.strictObject({ HttpCode: scalarString.optional(), GrpcCode: scalarString.optional() });
+
 const healthCheck = z.strictObject({
   Enabled: z.boolean().optional(),
   Protocol: z.enum(["HTTP", "HTTPS"]).optional(),
@@ -160,9 +162,7 @@ const healthCheck = z.strictObject({
   TimeoutSeconds: intIn(2, 120).optional(),
   HealthyThresholdCount: intIn(2, 10).optional(),
   UnhealthyThresholdCount: intIn(2, 10).optional(),
-  Matcher: z
-    .strictObject({ HttpCode: scalarString.optional(), GrpcCode: scalarString.optional() })
-    .optional(),
+  Matcher: matcher.optional(),
 });
 
 const target = z.strictObject({
@@ -196,9 +196,7 @@ export const targetGroup = z.strictObject({
   HealthCheckTimeoutSeconds: intIn(2, 120).optional(),
   HealthyThresholdCount: intIn(2, 10).optional(),
   UnhealthyThresholdCount: intIn(2, 10).optional(),
-  Matcher: z
-    .strictObject({ HttpCode: scalarString.optional(), GrpcCode: scalarString.optional() })
-    .optional(),
+  Matcher: matcher.optional(),
   LoadBalancerArns: z.array(str).optional(),
   Attributes: attributes.default({}),
   Targets: z.array(target).default([]),

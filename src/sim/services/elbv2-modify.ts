@@ -5,7 +5,7 @@
 import { SimError } from "../contract.ts";
 import type { BucketW, World } from "../world.ts";
 import { attributeProblemMessage, checkAttribute, LAMBDA_TG_ATTRIBUTE_DEFAULTS } from "../elb-attributes.ts";
-import { checkHealthCheck, type HealthCheckSettings } from "../health-check.ts";
+import { checkHealthCheck, HEALTH_CHECK_RANGES, type HealthCheckSettings } from "../health-check.ts";
 import {
   qBool,
   qInt,
@@ -103,13 +103,6 @@ export function modifyTargetGroupAttributes(params: QueryParams, world: World) {
   return { Attributes: attributesShape(tg.Attributes) };
 }
 
-const HC_LIMITS: Record<string, [string, number, number]> = {
-  HealthCheckIntervalSeconds: ["healthCheckIntervalSeconds", 5, 300],
-  HealthCheckTimeoutSeconds: ["healthCheckTimeoutSeconds", 2, 120],
-  HealthyThresholdCount: ["healthyThresholdCount", 2, 10],
-  UnhealthyThresholdCount: ["unhealthyThresholdCount", 2, 10],
-};
-
 export function modifyTargetGroup(params: QueryParams, world: World) {
   const tg = findTg(world, qRequiredString(params.TargetGroupArn, "TargetGroupArn"));
   const next: HealthCheckSettings = {
@@ -124,10 +117,11 @@ export function modifyTargetGroup(params: QueryParams, world: World) {
     Matcher: tg.Matcher,
   };
   // AWS checks each number's range first (a modelled constraint), then the settings together.
-  for (const [field, [wire, min, max]] of Object.entries(HC_LIMITS)) {
+  for (const [field, min, max] of HEALTH_CHECK_RANGES) {
     const v = qInt(params[field], field);
     if (v === undefined) continue;
     if (v < min || v > max) {
+      const wire = field[0].toLowerCase() + field.slice(1);
       throw new SimError(
         "ValidationError",
         `1 validation error detected: Value '${v}' at '${wire}' failed to satisfy constraint: Member must have value ${v < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
