@@ -26,10 +26,10 @@
 import type { InstanceW, ListenerW, LoadBalancerW, NetworkInterfaceW, TargetGroupW } from "./world.ts";
 import { Rng } from "./loggen/random.ts";
 import { routableTargets, routeRequest, targetAddress } from "./loggen/routing.ts";
-import { errorOutcome, normalOutcome, type Outcome } from "./loggen/outcomes.ts";
+import { errorOutcome, lbOnly, normalOutcome, type Outcome } from "./loggen/outcomes.ts";
 import { buildPathMix, expandTemplate, matchesPath, type MixEntry } from "./loggen/paths.ts";
 import { hasForward, hostsFromRules, lbListeners, makeClients } from "./loggen/context.ts";
-import { fmtSeconds, fmtTime, lbOnly, q, redirectTarget } from "./loggen/format.ts";
+import { fmtSeconds, fmtTime, q, redirectTarget } from "./loggen/format.ts";
 import {
   GenerateSpecSchema,
   type ErrorSpec,
@@ -103,8 +103,9 @@ export function generateAccessLogLines(
     let outcome: Outcome;
     let address = "-";
     const tg = route.targetGroup;
-    if (route.redirect || route.fixedStatus !== undefined) {
-      outcome = { ...lbOnly(route, rng), targetShown: false };
+    const lbAnswered = route.redirect !== undefined || route.fixedStatus !== undefined;
+    if (lbAnswered) {
+      outcome = lbOnly(route, rng);
     } else {
       const isLambda = tg?.TargetType === "lambda";
       const targets = tg ? routableTargets(tg, spec.Targets) : [];
@@ -166,7 +167,7 @@ export function generateAccessLogLines(
       q(client.userAgent),
       cipher[0],
       cipher[1],
-      tg && !route.redirect && route.fixedStatus === undefined ? tg.TargetGroupArn : "-",
+      tg && !lbAnswered ? tg.TargetGroupArn : "-",
       q(`Root=1-${Math.floor(creationUs / 1e6).toString(16)}-${rng.hex(24)}`),
       q(tls ? host : "-"),
       q(

@@ -1,27 +1,4 @@
-/**
- * Field formatting for access-log lines, and the outcome of requests the LB answers itself
- * (redirect, fixed-response).
- */
-import type { Outcome } from "./outcomes.ts";
-import type { Rng } from "./random.ts";
-import type { Route } from "./routing.ts";
-
-export function lbOnly(route: Route, rng: Rng): Outcome {
-  const status = route.redirect
-    ? Number((route.redirect.StatusCode ?? "HTTP_301").replace("HTTP_", ""))
-    : route.fixedStatus!;
-  return {
-    elbStatus: status,
-    targetStatus: "-",
-    requestProcessing: -1,
-    targetProcessing: -1,
-    responseProcessing: -1,
-    duration: rng.uniform(0, 0.001),
-    targetShown: false,
-    errorReason: "-",
-    sentBytes: route.redirect ? 150 + rng.int(0, 60) : 120 + rng.int(0, 200),
-  };
-}
+/** Field formatting for access-log lines. */
 
 export function redirectTarget(cfg: Record<string, string>, host: string, path: string): string {
   const [p, query] = path.split("?");

@@ -18,6 +18,7 @@
  */
 import type { ErrorKind, ErrorSpec } from "./spec.ts";
 import type { Rng } from "./random.ts";
+import type { Route } from "./routing.ts";
 
 export interface Outcome {
   elbStatus: number;
@@ -88,6 +89,17 @@ function lbError(status: number, duration: number, targetShown = true): Outcome 
     targetShown,
     errorReason: "-",
     sentBytes: LB_PAGE_BYTES,
+  };
+}
+
+/** A request the LB answers itself (redirect, fixed-response): no target, a small LB-written page. */
+export function lbOnly(route: Route, rng: Rng): Outcome {
+  const status = route.redirect
+    ? Number((route.redirect.StatusCode ?? "HTTP_301").replace("HTTP_", ""))
+    : route.fixedStatus!;
+  return {
+    ...lbError(status, rng.uniform(0, 0.001), false),
+    sentBytes: route.redirect ? 150 + rng.int(0, 60) : 120 + rng.int(0, 200),
   };
 }
 
