@@ -2,31 +2,15 @@
  * The manual playbook's ELBv2/STS commands (shared/playbook.md) run by the real AWS CLI against the
  * simulator with --endpoint-url and dummy credentials. Skipped when `aws` is not on PATH.
  */
-import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../src/sim/index.ts";
-
-const run = promisify(execFile);
-
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+import { hasAwsCli, runAws } from "./aws-cli.ts";
 
 const FIXTURE = new URL("../fixtures/sim/basic.yaml", import.meta.url).pathname;
 const LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188";
 const TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067";
 
-describe.skipIf(!onPath("aws"))("AWS CLI against the simulator (playbook commands)", () => {
+describe.skipIf(!hasAwsCli)("AWS CLI against the simulator (playbook commands)", () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
     sim = await startSimulator({ file: FIXTURE });
@@ -35,32 +19,15 @@ describe.skipIf(!onPath("aws"))("AWS CLI against the simulator (playbook command
     await sim?.close();
   });
 
-  const env = () => ({
-    ...process.env,
-    AWS_ACCESS_KEY_ID: "AKIASIMULATOR0000000",
-    AWS_SECRET_ACCESS_KEY: "simulator-secret",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_REGION: "us-east-1",
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_PAGER: "",
-    AWS_ENDPOINT_URL: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-  });
   const aws = async (...args: string[]) => {
-    const { stdout } = await run("aws", [...args, "--endpoint-url", sim.endpoint], {
-      env: env(),
-      timeout: 30_000,
-    });
-    return stdout;
+    const r = await runAws(sim.endpoint, args);
+    if (r.code !== 0) throw new Error(`aws ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
   };
   const awsFails = async (...args: string[]) => {
-    try {
-      await run("aws", [...args, "--endpoint-url", sim.endpoint], { env: env(), timeout: 30_000 });
-    } catch (e) {
-      return e as { code: number; stderr: string };
-    }
-    throw new Error("the aws command succeeded");
+    const r = await runAws(sim.endpoint, args);
+    if (r.code === 0) throw new Error("the aws command succeeded");
+    return r;
   };
 
   it("describe-target-health with --query, as a table", async () => {

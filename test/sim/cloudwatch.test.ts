@@ -9,6 +9,7 @@ import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/prot
 import { SIMULATOR_CREDENTIALS } from "../../src/aws/clients.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 import { hasAwsCli, runAws } from "./aws-cli.ts";
+import { errorOf } from "./sdk-error.ts";
 
 const LB = "app/my-alb/50dc6c495c0c9188";
 const TG = "targetgroup/api/73e2d6bc24d8a067";
@@ -72,16 +73,6 @@ function query(
       Stat: stat,
     },
   };
-}
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { Code?: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error("expected the call to fail");
 }
 
 /** A client in the given protocol that records the content-type of what it sends. */

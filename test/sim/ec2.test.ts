@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 import { hasAwsCli, runAws } from "./aws-cli.ts";
+import { errorOf } from "./sdk-error.ts";
 
 /** A VPC with two subnets, a custom ACL, three groups, a dozen instances and an ip-target ENI. */
 const scenario = {
@@ -95,16 +96,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("EC2 security groups", () => {
   it("describes groups by id with permissions, names and owners as AWS shapes them", async () => {

@@ -15,6 +15,7 @@ import { parseAccessLogKey } from "../../src/sim/access-log-keys.ts";
 import { byteOrder } from "../../src/sim/services/s3/list.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 import { hasAwsCli, runAws } from "./aws-cli.ts";
+import { errorOf } from "./sdk-error.ts";
 
 const LINE =
   'https 2026-03-15T14:21:07.123456Z app/my-alb/50dc6c495c0c9188 203.0.113.9:51234 10.0.2.100:8080 0.000 0.004 0.000 200 200 120 512 "GET https://api.example.com:443/v1/orders HTTP/1.1" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067 "Root=1-65f45a23-0123456789abcdef01234567" "api.example.com" "-" 0 2026-03-15T14:21:07.119000Z "forward" "-" "-" "10.0.2.100:8080" "200" "-" "-" TID_1';
@@ -105,16 +106,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
 });
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function logKeys(): Promise<string[]> {
   const out = await s3().send(new ListObjectsV2Command({ Bucket: "alb-logs", Prefix: "prod/" }));
