@@ -4,6 +4,7 @@
  * bounds the whole call including those retries, so one hung API cannot stall a diagnosis.
  */
 import { AlbDoctorError } from "../domain/errors.ts";
+import type { AwsClients } from "./clients.ts";
 
 export const DEFAULT_CALL_DEADLINE_MS = 10_000;
 
@@ -35,6 +36,34 @@ export async function callAws<O>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** callAws with the client set's deadline. */
+export function awsCall<O>(
+  clients: AwsClients,
+  action: IamAction,
+  send: (abortSignal: AbortSignal) => Promise<O>,
+  options: { resource?: string } = {},
+): Promise<O> {
+  return callAws(action, send, { ...options, deadlineMs: clients.callDeadlineMs });
+}
+
+/**
+ * Every page of a paginated call, in order: `page(token)` fetches one page (token undefined for the first),
+ * `next(page)` reads the token of the following one.
+ */
+export async function allPages<P>(
+  page: (token: string | undefined) => Promise<P>,
+  next: (page: P) => string | undefined,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    pages.push(p);
+    token = next(p);
+  } while (token);
+  return pages;
 }
 
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure"]);

@@ -1,6 +1,6 @@
 /** Every ALB in the region: for suggestions, DNS-name lookups, and alarms that name only themselves. */
 import { DescribeLoadBalancersCommand, type LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { callAws } from "./call.ts";
+import { allPages, awsCall } from "./call.ts";
 import type { AwsClients } from "./clients.ts";
 
 export async function listAlbNames(clients: AwsClients): Promise<string[]> {
@@ -9,21 +9,16 @@ export async function listAlbNames(clients: AwsClients): Promise<string[]> {
 
 /** Application load balancers of the region, every page. */
 export async function listAlbs(clients: AwsClients): Promise<LoadBalancer[]> {
-  const albs: LoadBalancer[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await callAws(
-      "elasticloadbalancing:DescribeLoadBalancers",
-      (abortSignal) =>
-        clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), {
-          abortSignal,
-        }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    albs.push(...(page.LoadBalancers ?? []).filter((lb) => (lb.Type ?? "application") === "application"));
-    marker = page.NextMarker;
-  } while (marker);
-  return albs;
+  const pages = await allPages(
+    (Marker) =>
+      awsCall(clients, "elasticloadbalancing:DescribeLoadBalancers", (abortSignal) =>
+        clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker, PageSize: 400 }), { abortSignal }),
+      ),
+    (page) => page.NextMarker,
+  );
+  return pages
+    .flatMap((page) => page.LoadBalancers ?? [])
+    .filter((lb) => (lb.Type ?? "application") === "application");
 }
 
 /** The longest ALB name contained in the alarm name ("shop-prod-alb-502" -> "shop-prod"), if any. */

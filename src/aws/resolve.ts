@@ -9,7 +9,7 @@ import {
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 import { closestNames, parseLbRef } from "./arn.ts";
-import { awsErrorCode, callAws } from "./call.ts";
+import { awsCall, awsErrorCode, callAws } from "./call.ts";
 import { listAlbNames, listAlbs } from "./list.ts";
 import type { AwsClients } from "./clients.ts";
 
@@ -84,11 +84,8 @@ export async function resolveLoadBalancer(clients: AwsClients, input: string): P
 
 async function describeByName(clients: AwsClients, name: string): Promise<ResolvedLb["lb"] | undefined> {
   try {
-    const out = await callAws(
-      "elasticloadbalancing:DescribeLoadBalancers",
-      (abortSignal) =>
-        clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] }), { abortSignal }),
-      { deadlineMs: clients.callDeadlineMs },
+    const out = await awsCall(clients, "elasticloadbalancing:DescribeLoadBalancers", (abortSignal) =>
+      clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] }), { abortSignal }),
     );
     return out.LoadBalancers?.[0] as ResolvedLb["lb"] | undefined;
   } catch (e) {

@@ -7,68 +7,51 @@ import {
   type Listener as SdkListener,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Listener, ListenerAction, ListenerRule } from "../../domain/snapshot.ts";
-import { callAws } from "../call.ts";
+import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
 
 export async function describeLbAttributes(
   clients: AwsClients,
   lbArn: string,
 ): Promise<Record<string, string>> {
-  const out = await callAws(
-    "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    (abortSignal) =>
-      clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }), {
-        abortSignal,
-      }),
-    { deadlineMs: clients.callDeadlineMs },
+  const out = await awsCall(clients, "elasticloadbalancing:DescribeLoadBalancerAttributes", (abortSignal) =>
+    clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }), {
+      abortSignal,
+    }),
   );
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key ?? "", a.Value ?? ""]));
 }
 
 export async function describeListeners(clients: AwsClients, lbArn: string): Promise<SdkListener[]> {
-  const listeners: SdkListener[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await callAws(
-      "elasticloadbalancing:DescribeListeners",
-      (abortSignal) =>
-        clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker: marker }), {
-          abortSignal,
-        }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    listeners.push(...(page.Listeners ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return listeners;
+  const pages = await allPages(
+    (Marker) =>
+      awsCall(clients, "elasticloadbalancing:DescribeListeners", (abortSignal) =>
+        clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker }), { abortSignal }),
+      ),
+    (page) => page.NextMarker,
+  );
+  return pages.flatMap((page) => page.Listeners ?? []);
 }
 
 export async function describeRules(clients: AwsClients, listenerArn: string): Promise<ListenerRule[]> {
-  const rules: ListenerRule[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await callAws(
-      "elasticloadbalancing:DescribeRules",
-      (abortSignal) =>
-        clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }), {
-          abortSignal,
-        }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    for (const r of page.Rules ?? []) {
-      rules.push({
-        arn: r.RuleArn ?? "",
-        priority: r.Priority ?? "",
-        conditions: (r.Conditions ?? []).map((c) => ({
-          field: c.Field ?? "",
-          values: c.Values ?? c.PathPatternConfig?.Values ?? c.HostHeaderConfig?.Values ?? [],
-        })),
-        actions: (r.Actions ?? []).map(toAction),
-      });
-    }
-    marker = page.NextMarker;
-  } while (marker);
-  return rules;
+  const pages = await allPages(
+    (Marker) =>
+      awsCall(clients, "elasticloadbalancing:DescribeRules", (abortSignal) =>
+        clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker }), { abortSignal }),
+      ),
+    (page) => page.NextMarker,
+  );
+  return pages
+    .flatMap((page) => page.Rules ?? [])
+    .map((r) => ({
+      arn: r.RuleArn ?? "",
+      priority: r.Priority ?? "",
+      conditions: (r.Conditions ?? []).map((c) => ({
+        field: c.Field ?? "",
+        values: c.Values ?? c.PathPatternConfig?.Values ?? c.HostHeaderConfig?.Values ?? [],
+      })),
+      actions: (r.Actions ?? []).map(toAction),
+    }));
 }
 
 export function toListener(l: SdkListener, rules: ListenerRule[]): Listener {

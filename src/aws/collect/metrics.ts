@@ -5,7 +5,7 @@
  */
 import { GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { MetricSeries, MetricStat } from "../../domain/snapshot.ts";
-import { callAws } from "../call.ts";
+import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
 
 interface QuerySpec {
@@ -91,31 +91,28 @@ export async function getMetrics(
 
   const points = new Map<string, { t: string; v: number }[]>();
   for (let offset = 0; offset < queries.length; offset += 500) {
-    let token: string | undefined;
-    do {
-      const page = await callAws(
-        "cloudwatch:GetMetricData",
-        (abortSignal) =>
+    const pages = await allPages(
+      (NextToken) =>
+        awsCall(clients, "cloudwatch:GetMetricData", (abortSignal) =>
           clients.cloudwatch.send(
             new GetMetricDataCommand({
               MetricDataQueries: queries.slice(offset, offset + 500),
               StartTime: input.start,
               EndTime: input.end,
               ScanBy: "TimestampAscending",
-              NextToken: token,
+              NextToken,
             }),
             { abortSignal },
           ),
-        { deadlineMs: clients.callDeadlineMs },
-      );
-      for (const r of page.MetricDataResults ?? []) {
-        const list = points.get(r.Id ?? "") ?? [];
-        const ts = r.Timestamps ?? [];
-        (r.Values ?? []).forEach((v, i) => list.push({ t: new Date(ts[i] ?? 0).toISOString(), v }));
-        points.set(r.Id ?? "", list);
-      }
-      token = page.NextToken;
-    } while (token);
+        ),
+      (page) => page.NextToken,
+    );
+    for (const r of pages.flatMap((page) => page.MetricDataResults ?? [])) {
+      const list = points.get(r.Id ?? "") ?? [];
+      const ts = r.Timestamps ?? [];
+      (r.Values ?? []).forEach((v, i) => list.push({ t: new Date(ts[i] ?? 0).toISOString(), v }));
+      points.set(r.Id ?? "", list);
+    }
   }
   return specs.map((q, i) => ({
     ...q,

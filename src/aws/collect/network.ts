@@ -8,101 +8,88 @@ import {
   type IpPermission as SdkIpPermission,
 } from "@aws-sdk/client-ec2";
 import type { IpPermission, NetworkAcl, SecurityGroup, Subnet, TargetHost } from "../../domain/snapshot.ts";
-import { callAws } from "../call.ts";
+import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
 
 const vpcFilter = (vpcId: string) => [{ Name: "vpc-id", Values: [vpcId] }];
 
 export async function describeSubnets(clients: AwsClients, vpcId: string): Promise<Record<string, Subnet>> {
-  const subnets: Record<string, Subnet> = {};
-  let token: string | undefined;
-  do {
-    const page = await callAws(
-      "ec2:DescribeSubnets",
-      (abortSignal) =>
-        clients.ec2.send(new DescribeSubnetsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+  const pages = await allPages(
+    (NextToken) =>
+      awsCall(clients, "ec2:DescribeSubnets", (abortSignal) =>
+        clients.ec2.send(new DescribeSubnetsCommand({ Filters: vpcFilter(vpcId), NextToken }), {
           abortSignal,
         }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    for (const s of page.Subnets ?? []) {
-      if (!s.SubnetId) continue;
-      subnets[s.SubnetId] = {
-        id: s.SubnetId,
-        vpcId: s.VpcId ?? vpcId,
-        cidrBlock: s.CidrBlock ?? "",
-        ipv6CidrBlocks: (s.Ipv6CidrBlockAssociationSet ?? [])
-          .map((a) => a.Ipv6CidrBlock ?? "")
-          .filter(Boolean),
-        availabilityZone: s.AvailabilityZone,
-      };
-    }
-    token = page.NextToken;
-  } while (token);
+      ),
+    (page) => page.NextToken,
+  );
+  const subnets: Record<string, Subnet> = {};
+  for (const s of pages.flatMap((page) => page.Subnets ?? [])) {
+    if (!s.SubnetId) continue;
+    subnets[s.SubnetId] = {
+      id: s.SubnetId,
+      vpcId: s.VpcId ?? vpcId,
+      cidrBlock: s.CidrBlock ?? "",
+      ipv6CidrBlocks: (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock ?? "").filter(Boolean),
+      availabilityZone: s.AvailabilityZone,
+    };
+  }
   return subnets;
 }
 
 export async function describeNetworkAcls(clients: AwsClients, vpcId: string): Promise<NetworkAcl[]> {
-  const acls: NetworkAcl[] = [];
-  let token: string | undefined;
-  do {
-    const page = await callAws(
-      "ec2:DescribeNetworkAcls",
-      (abortSignal) =>
-        clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+  const pages = await allPages(
+    (NextToken) =>
+      awsCall(clients, "ec2:DescribeNetworkAcls", (abortSignal) =>
+        clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: vpcFilter(vpcId), NextToken }), {
           abortSignal,
         }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    for (const a of page.NetworkAcls ?? []) {
-      acls.push({
-        id: a.NetworkAclId ?? "",
-        vpcId: a.VpcId ?? vpcId,
-        isDefault: a.IsDefault ?? false,
-        subnetIds: (a.Associations ?? []).map((x) => x.SubnetId ?? "").filter(Boolean),
-        entries: (a.Entries ?? []).map((e) => ({
-          ruleNumber: e.RuleNumber ?? 32767,
-          protocol: e.Protocol ?? "-1",
-          action: e.RuleAction === "allow" ? "allow" : "deny",
-          egress: e.Egress ?? false,
-          cidrBlock: e.CidrBlock,
-          ipv6CidrBlock: e.Ipv6CidrBlock,
-          portRange: e.PortRange ? { from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535 } : undefined,
-        })),
-      });
-    }
-    token = page.NextToken;
-  } while (token);
-  return acls;
+      ),
+    (page) => page.NextToken,
+  );
+  return pages
+    .flatMap((page) => page.NetworkAcls ?? [])
+    .map((a) => ({
+      id: a.NetworkAclId ?? "",
+      vpcId: a.VpcId ?? vpcId,
+      isDefault: a.IsDefault ?? false,
+      subnetIds: (a.Associations ?? []).map((x) => x.SubnetId ?? "").filter(Boolean),
+      entries: (a.Entries ?? []).map((e) => ({
+        ruleNumber: e.RuleNumber ?? 32767,
+        protocol: e.Protocol ?? "-1",
+        action: e.RuleAction === "allow" ? "allow" : "deny",
+        egress: e.Egress ?? false,
+        cidrBlock: e.CidrBlock,
+        ipv6CidrBlock: e.Ipv6CidrBlock,
+        portRange: e.PortRange ? { from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535 } : undefined,
+      })),
+    }));
 }
 
 export async function describeSecurityGroups(
   clients: AwsClients,
   vpcId: string,
 ): Promise<Record<string, SecurityGroup>> {
-  const groups: Record<string, SecurityGroup> = {};
-  let token: string | undefined;
-  do {
-    const page = await callAws(
-      "ec2:DescribeSecurityGroups",
-      (abortSignal) =>
-        clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: vpcFilter(vpcId), NextToken: token }), {
+  const pages = await allPages(
+    (NextToken) =>
+      awsCall(clients, "ec2:DescribeSecurityGroups", (abortSignal) =>
+        clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: vpcFilter(vpcId), NextToken }), {
           abortSignal,
         }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    for (const g of page.SecurityGroups ?? []) {
-      if (!g.GroupId) continue;
-      groups[g.GroupId] = {
-        id: g.GroupId,
-        name: g.GroupName ?? "",
-        vpcId: g.VpcId,
-        ingress: (g.IpPermissions ?? []).map(toPermission),
-        egress: (g.IpPermissionsEgress ?? []).map(toPermission),
-      };
-    }
-    token = page.NextToken;
-  } while (token);
+      ),
+    (page) => page.NextToken,
+  );
+  const groups: Record<string, SecurityGroup> = {};
+  for (const g of pages.flatMap((page) => page.SecurityGroups ?? [])) {
+    if (!g.GroupId) continue;
+    groups[g.GroupId] = {
+      id: g.GroupId,
+      name: g.GroupName ?? "",
+      vpcId: g.VpcId,
+      ingress: (g.IpPermissions ?? []).map(toPermission),
+      egress: (g.IpPermissionsEgress ?? []).map(toPermission),
+    };
+  }
   return groups;
 }
 
@@ -122,47 +109,38 @@ export async function describeInstanceHosts(
   clients: AwsClients,
   instanceIds: string[],
 ): Promise<TargetHost[]> {
-  const hosts: TargetHost[] = [];
-  let token: string | undefined;
-  do {
-    const page = await callAws(
-      "ec2:DescribeInstances",
-      (abortSignal) =>
-        clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds, NextToken: token }), {
+  const pages = await allPages(
+    (NextToken) =>
+      awsCall(clients, "ec2:DescribeInstances", (abortSignal) =>
+        clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds, NextToken }), {
           abortSignal,
         }),
-      { deadlineMs: clients.callDeadlineMs },
-    );
-    for (const r of page.Reservations ?? []) {
-      for (const i of r.Instances ?? []) {
-        hosts.push({
-          targetId: i.InstanceId ?? "",
-          kind: "instance",
-          resourceId: i.InstanceId ?? "",
-          privateIp: i.PrivateIpAddress,
-          subnetId: i.SubnetId,
-          vpcId: i.VpcId,
-          securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? "").filter(Boolean),
-          state: i.State?.Name,
-        });
-      }
-    }
-    token = page.NextToken;
-  } while (token);
-  return hosts;
+      ),
+    (page) => page.NextToken,
+  );
+  return pages
+    .flatMap((page) => page.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .map((i) => ({
+      targetId: i.InstanceId ?? "",
+      kind: "instance",
+      resourceId: i.InstanceId ?? "",
+      privateIp: i.PrivateIpAddress,
+      subnetId: i.SubnetId,
+      vpcId: i.VpcId,
+      securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? "").filter(Boolean),
+      state: i.State?.Name,
+    }));
 }
 
 export async function describeIpTargetHosts(clients: AwsClients, ips: string[]): Promise<TargetHost[]> {
-  const out = await callAws(
-    "ec2:DescribeNetworkInterfaces",
-    (abortSignal) =>
-      clients.ec2.send(
-        new DescribeNetworkInterfacesCommand({
-          Filters: [{ Name: "addresses.private-ip-address", Values: ips }],
-        }),
-        { abortSignal },
-      ),
-    { deadlineMs: clients.callDeadlineMs },
+  const out = await awsCall(clients, "ec2:DescribeNetworkInterfaces", (abortSignal) =>
+    clients.ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [{ Name: "addresses.private-ip-address", Values: ips }],
+      }),
+      { abortSignal },
+    ),
   );
   const hosts: TargetHost[] = [];
   for (const eni of out.NetworkInterfaces ?? []) {

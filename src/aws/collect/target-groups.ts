@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Target, TargetGroup } from "../../domain/snapshot.ts";
 import { resourceIdOf } from "../arn.ts";
-import { callAws } from "../call.ts";
+import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
 
 export async function describeTargetGroups(
@@ -18,24 +18,21 @@ export async function describeTargetGroups(
   // DescribeTargetGroups takes at most 20 ARNs per call.
   const batches = query.arns ? chunk(query.arns, 20) : [undefined];
   for (const arns of batches) {
-    let marker: string | undefined;
-    do {
-      const page = await callAws(
-        "elasticloadbalancing:DescribeTargetGroups",
-        (abortSignal) =>
+    const pages = await allPages(
+      (Marker) =>
+        awsCall(clients, "elasticloadbalancing:DescribeTargetGroups", (abortSignal) =>
           clients.elbv2.send(
             new DescribeTargetGroupsCommand({
               LoadBalancerArn: arns ? undefined : query.loadBalancerArn,
               TargetGroupArns: arns,
-              Marker: marker,
+              Marker,
             }),
             { abortSignal },
           ),
-        { deadlineMs: clients.callDeadlineMs },
-      );
-      groups.push(...(page.TargetGroups ?? []));
-      marker = page.NextMarker;
-    } while (marker);
+        ),
+      (page) => page.NextMarker,
+    );
+    groups.push(...pages.flatMap((page) => page.TargetGroups ?? []));
   }
   return groups;
 }
@@ -44,23 +41,19 @@ export async function describeTargetGroupAttributes(
   clients: AwsClients,
   tgArn: string,
 ): Promise<Record<string, string>> {
-  const out = await callAws(
-    "elasticloadbalancing:DescribeTargetGroupAttributes",
-    (abortSignal) =>
-      clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn }), {
-        abortSignal,
-      }),
-    { deadlineMs: clients.callDeadlineMs },
+  const out = await awsCall(clients, "elasticloadbalancing:DescribeTargetGroupAttributes", (abortSignal) =>
+    clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn }), { abortSignal }),
   );
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key ?? "", a.Value ?? ""]));
 }
 
 export async function describeTargetHealth(clients: AwsClients, tgArn: string): Promise<Target[]> {
-  const out = await callAws(
+  const out = await awsCall(
+    clients,
     "elasticloadbalancing:DescribeTargetHealth",
     (abortSignal) =>
       clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }), { abortSignal }),
-    { resource: tgArn, deadlineMs: clients.callDeadlineMs },
+    { resource: tgArn },
   );
   return (out.TargetHealthDescriptions ?? []).map((d) => ({
     id: d.Target?.Id ?? "",
