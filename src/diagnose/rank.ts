@@ -9,28 +9,22 @@ import type { Snapshot } from "../domain/snapshot.ts";
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
+/** What makes targets fail their health checks, in order of preference. */
+const UNHEALTHY_TARGET_CAUSES: DiagnosisId[] = [
+  "sg-blocks-alb-to-target",
+  "sg-blocks-health-check-port",
+  "alb-sg-egress-blocked",
+  "nacl-blocks-traffic",
+  "health-check-misconfigured",
+  "target-tls-failure",
+  "targets-overloaded",
+  "health-check-too-slow",
+];
+
 /** Symptoms and, in order of preference, the causes that explain them. */
 export const CAUSES_OF: Partial<Record<DiagnosisId, DiagnosisId[]>> = {
-  "no-healthy-targets": [
-    "sg-blocks-alb-to-target",
-    "sg-blocks-health-check-port",
-    "alb-sg-egress-blocked",
-    "nacl-blocks-traffic",
-    "health-check-misconfigured",
-    "target-tls-failure",
-    "targets-overloaded",
-    "health-check-too-slow",
-  ],
-  "targets-unhealthy": [
-    "sg-blocks-alb-to-target",
-    "sg-blocks-health-check-port",
-    "alb-sg-egress-blocked",
-    "nacl-blocks-traffic",
-    "health-check-misconfigured",
-    "target-tls-failure",
-    "targets-overloaded",
-    "health-check-too-slow",
-  ],
+  "no-healthy-targets": UNHEALTHY_TARGET_CAUSES,
+  "targets-unhealthy": UNHEALTHY_TARGET_CAUSES,
 };
 
 const SYMPTOM_IDS = new Set(Object.keys(CAUSES_OF));
@@ -88,11 +82,13 @@ function related(symptom: Finding, cause: Finding, snapshot?: Snapshot): boolean
 export function rankFindings(findings: Finding[], snapshot?: Snapshot): Finding[] {
   const sorted = findings.map((f) => ({ ...f, evidence: [...f.evidence] })).sort(compareFindings);
 
+  const causeOf = new Map<Finding, Finding>();
   for (const symptom of sorted) {
     const causeIds = CAUSES_OF[symptom.id];
     if (!causeIds) continue;
     const cause = sorted.find((c) => causeIds.includes(c.id) && related(symptom, c, snapshot));
     if (!cause) continue;
+    causeOf.set(symptom, cause);
     symptom.causedBy = cause.id;
     symptom.evidence.push({ source: "target-health", detail: `see ${cause.id}: ${cause.title}` });
   }
@@ -104,15 +100,9 @@ export function rankFindings(findings: Finding[], snapshot?: Snapshot): Finding[
     if (placed.has(f)) return;
     placed.add(f);
     out.push(f);
-    for (const s of sorted)
-      if (s.causedBy && s !== f && !placed.has(s) && causeOf(s, sorted, snapshot) === f) place(s);
+    for (const s of sorted) if (s !== f && !placed.has(s) && causeOf.get(s) === f) place(s);
   };
   for (const f of sorted) if (!f.causedBy) place(f);
   for (const f of sorted) place(f); // symptoms whose cause could not be placed (defensive)
   return out;
-}
-
-function causeOf(symptom: Finding, sorted: Finding[], snapshot?: Snapshot): Finding | undefined {
-  const causeIds = CAUSES_OF[symptom.id] ?? [];
-  return sorted.find((c) => causeIds.includes(c.id) && related(symptom, c, snapshot));
 }
