@@ -51,10 +51,10 @@ function run(s: Snapshot): Finding[] {
   const groups = s.targetGroups.filter((g) => g.targetType !== "lambda");
   const logs = usableLogs(s);
   const gone = logs ? goneAddresses(s, logs) : [];
+  // Addresses no longer registered cannot be tied to a group: credit them to the one group, or the first draining.
+  const firstDraining = groups.findIndex((x) => x.targets.some(isDraining));
   const findings: Finding[] = [];
   groups.forEach((g, i) => {
-    // Addresses no longer registered cannot be tied to a group: credit them to the one group, or the first draining.
-    const firstDraining = groups.findIndex((x) => x.targets.some(isDraining));
     const ownsGone = groups.length === 1 || i === (firstDraining === -1 ? 0 : firstDraining);
     const f = forGroup(s, g, ownsGone ? gone : []);
     if (f) findings.push(f);

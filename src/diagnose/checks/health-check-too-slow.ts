@@ -13,6 +13,7 @@ import { confidence } from "../evidence/confidence.ts";
 import { listFew, usableLogs } from "../evidence/logs.ts";
 import { metricByMinute } from "../evidence/metrics.ts";
 import { isUnhealthy, targetsByAddress } from "../evidence/targets.ts";
+import { minuteMs } from "../evidence/time.ts";
 import { fixHealthCheckFix, type HealthCheckPatch } from "../fixes/fix-health-check.ts";
 
 export const healthCheckTooSlowCheck: Check = {
@@ -100,11 +101,11 @@ function errorsBeforeUnhealthy(
     .map(([k]) => k)
     .sort()[0];
   if (!firstUnhealthy) return false;
-  const t = Date.parse(`${firstUnhealthy.slice(0, 16)}:00Z`);
+  const t = minuteMs(firstUnhealthy);
   let errors = 0;
   for (const metric of ["HTTPCode_ELB_502_Count", "HTTPCode_ELB_504_Count"]) {
     for (const [k, v] of metricByMinute(s, metric)) {
-      const m = Date.parse(`${k.slice(0, 16)}:00Z`);
+      const m = minuteMs(k);
       if (m < t && m >= t - detection * 1000) errors += v;
     }
   }

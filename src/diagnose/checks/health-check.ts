@@ -93,8 +93,9 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
     const sameEverywhere =
       new Set(mismatched.map((t) => t.description)).size === 1 && mismatched.length === bad.length;
     let c = 0.7 + (sameEverywhere ? 0.05 : 0);
-    const alternative = answeringHealthPath(usableLogs(s), hc.path);
-    const checkedStats = usableLogs(s)?.byPath[hc.path ?? "/"];
+    const logs = usableLogs(s);
+    const alternative = answeringHealthPath(logs, hc.path);
+    const checkedStats = logs?.byPath[hc.path ?? "/"];
     if (checkedStats && checkedStats.errors["404"]) {
       evidence.push({
         source: "access-logs",
@@ -108,7 +109,7 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
       patch = { Matcher: [matcher, ...successLike].join(",") };
     } else if (alternative) {
       c += 0.15;
-      const b = usableLogs(s)!.byPath[alternative];
+      const b = logs!.byPath[alternative];
       evidence.push({
         source: "access-logs",
         detail: `the application answers ${alternative} for clients (${b.requests} requests, no errors) but the check asks for ${hc.path ?? "/"}`,

@@ -13,7 +13,7 @@ import type { Evidence, Finding } from "../../domain/report.ts";
 import type { Snapshot, Target, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence } from "../evidence/confidence.ts";
 import { classCount, listFew, usableLogs } from "../evidence/logs.ts";
-import { metricLow, metricPeak, metricSum } from "../evidence/metrics.ts";
+import { metricLow, metricSum, unhealthyHostPeak } from "../evidence/metrics.ts";
 import { forwardedGroupArns, isDraining, isHealthy, isUnhealthy } from "../evidence/targets.ts";
 
 export const targetHealthCheck: Check = { name: "target-health", run };
@@ -73,9 +73,7 @@ function unhealthy(s: Snapshot, g: TargetGroup): Finding | null {
     },
   ];
   const healthyMin = metricLow(s, "HealthyHostCount", "Minimum", g.resourceId);
-  const unhealthyPeak =
-    metricPeak(s, "UnHealthyHostCount", "Maximum", g.resourceId) ??
-    metricPeak(s, "UnHealthyHostCount", "Average", g.resourceId);
+  const unhealthyPeak = unhealthyHostPeak(s, g.resourceId);
   if (unhealthyPeak !== null) {
     evidence.push({
       source: "metrics",
@@ -105,9 +103,7 @@ function unhealthy(s: Snapshot, g: TargetGroup): Finding | null {
 /** Healthy now, but UnHealthyHostCount rose during the window. */
 function pastFlap(s: Snapshot, g: TargetGroup): Finding | null {
   if (activeTargets(g).some((t) => !isHealthy(t))) return null;
-  const peak =
-    metricPeak(s, "UnHealthyHostCount", "Maximum", g.resourceId) ??
-    metricPeak(s, "UnHealthyHostCount", "Average", g.resourceId);
+  const peak = unhealthyHostPeak(s, g.resourceId);
   if (!peak || peak <= 0) return null;
   return {
     id: "targets-unhealthy",

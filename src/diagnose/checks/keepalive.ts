@@ -21,7 +21,7 @@ import type { Snapshot } from "../../domain/snapshot.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
 import { classCount, elbGenerated, listFew, secs, usableLogs } from "../evidence/logs.ts";
 import { slowestRequestSeconds, requestTotal } from "../evidence/latency.ts";
-import { metricByMinute, metricPeak, metricSum } from "../evidence/metrics.ts";
+import { metricByMinute, metricSum, unhealthyHostPeak } from "../evidence/metrics.ts";
 import {
   isDraining,
   isHealthy,
@@ -147,15 +147,7 @@ function fromMetrics(s: Snapshot): Finding[] {
   if (onlyLambda || lambdaErrors >= 0.5 * m502) return [];
   if (connErrors >= 0.5 * m502 || tlsErrors > 0 || target5xx >= m502) return [];
   if (anyTargetDrainingOrUnhealthy(s)) return [];
-  if (
-    s.targetGroups.some(
-      (g) =>
-        (metricPeak(s, "UnHealthyHostCount", "Maximum", g.resourceId) ??
-          metricPeak(s, "UnHealthyHostCount", "Average", g.resourceId) ??
-          0) > 0,
-    )
-  )
-    return [];
+  if (s.targetGroups.some((g) => (unhealthyHostPeak(s, g.resourceId) ?? 0) > 0)) return [];
   const spread = spreadOf(metricByMinute(s, "HTTPCode_ELB_502_Count"), metricByMinute(s, "RequestCount"));
   if (spread.minutesWithErrors < 3 || isBurst(spread)) return [];
 

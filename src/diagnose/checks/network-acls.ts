@@ -10,15 +10,12 @@
 import type { Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { Check } from "../check.ts";
+import { partFailed } from "../evidence/parts.ts";
 import { hostCidr } from "../net/cidr.ts";
 import { aclForSubnet, evaluateNacl, type NaclVerdict } from "../net/nacl-eval.ts";
 import { naclFinding, type Leg, type NaclBlock, type RuleNumberPool } from "../net/nacl-findings.ts";
 import { groupBy, targetPaths } from "../net/paths.ts";
 import { EPHEMERAL_PORTS } from "../net/protocol.ts";
-
-function partFailed(s: Snapshot, id: string): boolean {
-  return s.parts.some((p) => p.id === id && p.status === "error");
-}
 
 function run(s: Snapshot): Finding[] {
   if (partFailed(s, "network-acls") || partFailed(s, "subnets")) return [];

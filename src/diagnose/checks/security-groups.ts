@@ -7,6 +7,7 @@
 import type { Finding } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { Check } from "../check.ts";
+import { partFailed } from "../evidence/parts.ts";
 import { groupBy, targetPaths, type TargetPath } from "../net/paths.ts";
 import {
   evaluateSecurityGroups,
@@ -15,10 +16,6 @@ import {
   type SgVerdict,
 } from "../net/security-group-eval.ts";
 import { egressFinding, ingressFinding, type EgressBlock, type IngressBlock } from "../net/sg-findings.ts";
-
-function partFailed(s: Snapshot, id: string): boolean {
-  return s.parts.some((p) => p.id === id && p.status === "error");
-}
 
 /** The ALB as a peer of the targets' groups: its groups and every address its nodes may use. */
 function albPeer(s: Snapshot, p: TargetPath): SgPeer {

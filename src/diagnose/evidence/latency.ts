@@ -1,6 +1,6 @@
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { usableLogs } from "./logs.ts";
-import { metricPeak } from "./metrics.ts";
+import { metricPeak, metricSum } from "./metrics.ts";
 
 /** The slowest request seen in the window (seconds): access-log durations or TargetResponseTime Maximum. */
 export function slowestRequestSeconds(snapshot: Snapshot): number | null {
@@ -24,16 +24,7 @@ export function p99Seconds(snapshot: Snapshot): number | null {
 export function requestTotal(snapshot: Snapshot): number | null {
   const logs = usableLogs(snapshot);
   if (logs && logs.lines.inWindow > 0) return logs.lines.inWindow;
-  const sum = snapshot.metrics.some((m) => m.metric === "RequestCount") ? sumRequests(snapshot) : null;
-  return sum;
-}
-
-function sumRequests(snapshot: Snapshot): number {
-  const lbWide = snapshot.metrics.filter(
-    (m) => m.metric === "RequestCount" && m.stat === "Sum" && !m.targetGroup,
-  );
-  const series = lbWide.length
-    ? lbWide
-    : snapshot.metrics.filter((m) => m.metric === "RequestCount" && m.stat === "Sum");
-  return series.flatMap((s) => s.points).reduce((a, p) => a + p.v, 0);
+  return snapshot.metrics.some((m) => m.metric === "RequestCount")
+    ? metricSum(snapshot, "RequestCount")
+    : null;
 }

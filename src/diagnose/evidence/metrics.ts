@@ -62,6 +62,14 @@ export function metricPeak(
   return extreme(snapshot, metric, stat, targetGroup, Math.max);
 }
 
+/** How many targets of a group were unhealthy at the worst point: UnHealthyHostCount Maximum, else Average. */
+export function unhealthyHostPeak(snapshot: Snapshot, targetGroup: string): number | null {
+  return (
+    metricPeak(snapshot, "UnHealthyHostCount", "Maximum", targetGroup) ??
+    metricPeak(snapshot, "UnHealthyHostCount", "Average", targetGroup)
+  );
+}
+
 /** The lowest datapoint of a statistic in the window (e.g. how far HealthyHostCount fell). */
 export function metricLow(
   snapshot: Snapshot,

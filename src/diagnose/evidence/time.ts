@@ -13,7 +13,8 @@ export interface Spread {
   last?: string;
 }
 
-const minuteMs = (key: string) =>
+/** A minute key ("2026-03-15T14:21Z", see minuteKey) as ms since the epoch. */
+export const minuteMs = (key: string) =>
   Date.parse(key.endsWith("Z") && key.length === 17 ? `${key.slice(0, 16)}:00Z` : key);
 
 export function spreadOf(errors: Map<string, number>, requests: Map<string, number>): Spread {

@@ -89,7 +89,3 @@ export function corroborate(
   }
   return { evidence, boost, timedOut: timedOut.map((t) => t.id) };
 }
-
-export function clampConfidence(x: number): number {
-  return Math.round(Math.min(0.98, Math.max(0.05, x)) * 100) / 100;
-}

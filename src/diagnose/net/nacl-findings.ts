@@ -6,7 +6,8 @@
 import type { Evidence, Finding } from "../../domain/report.ts";
 import type { NetworkAcl, Snapshot } from "../../domain/snapshot.ts";
 import { parseCidr } from "./cidr.ts";
-import { clampConfidence, corroborate } from "./corroboration.ts";
+import { confidence } from "../evidence/confidence.ts";
+import { corroborate } from "./corroboration.ts";
 import { describeEntry, freeRuleNumberBefore, IMPLICIT_DENY_RULE, type NaclVerdict } from "./nacl-eval.ts";
 import { groupBy, listOf, type AlbSubnet, type TargetPath } from "./paths.ts";
 import { EPHEMERAL_PORTS, formatPorts, type PortRange } from "./protocol.ts";
@@ -182,7 +183,7 @@ export function naclFinding(s: Snapshot, blocks: NaclBlock[], pool: RuleNumberPo
   return {
     id: "nacl-blocks-traffic",
     severity: "critical",
-    confidence: clampConfidence((partial ? 0.6 : 0.75) + boost),
+    confidence: confidence((partial ? 0.6 : 0.75) + boost, 0.98),
     title,
     evidence,
     resources: [

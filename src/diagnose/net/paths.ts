@@ -104,11 +104,6 @@ export function targetPaths(s: Snapshot): TargetPath[] {
   return paths;
 }
 
-/** "i-0a1", or "10.0.3.4" for ip targets; with the ENI when known. */
-export function targetLabel(p: TargetPath): string {
-  return p.target.id;
-}
-
 /** Groups items by a key, keeping first-seen order. */
 export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();

@@ -4,7 +4,8 @@
  */
 import type { Evidence, Finding, FixChange, FixSuggestion } from "../../domain/report.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
-import { clampConfidence, corroborate } from "./corroboration.ts";
+import { confidence } from "../evidence/confidence.ts";
+import { corroborate } from "./corroboration.ts";
 import { listOf, type TargetPath } from "./paths.ts";
 import { describeRule, type SgVerdict } from "./security-group-eval.ts";
 
@@ -152,7 +153,7 @@ export function ingressFinding(s: Snapshot, blocks: IngressBlock[]): Finding {
     id: kind,
     severity: "critical",
     // A prefix-list rule on the port may admit the ALB after all: we could not see its entries.
-    confidence: clampConfidence((partial ? 0.6 : 0.75) + corr.boost - (verdict.notes.length ? 0.2 : 0)),
+    confidence: confidence((partial ? 0.6 : 0.75) + corr.boost - (verdict.notes.length ? 0.2 : 0), 0.98),
     title,
     evidence,
     resources: [...sgs, tg.arn, ...targetResources(paths)],
@@ -201,7 +202,7 @@ export function egressFinding(s: Snapshot, blocks: EgressBlock[]): Finding {
   return {
     id: "alb-sg-egress-blocked",
     severity: "critical",
-    confidence: clampConfidence(0.75 + corr.boost),
+    confidence: confidence(0.75 + corr.boost, 0.98),
     title: `The ALB's security group allows no outbound traffic to the targets on port ${portsText}`,
     evidence,
     resources: [...albSgs, tg.arn, ...targetResources(paths)],
