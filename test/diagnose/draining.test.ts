@@ -11,33 +11,16 @@ import {
   tgAttribute,
   type Mutator,
 } from "../helpers/snapshot-builder.ts";
+import { deployDrainingTarget } from "./fixtures/incidents.ts";
 import { allMinutes, logMinutes, logTargets, spreadOver } from "./fixtures/logs.ts";
 
 const B = "10.0.12.10:8080";
-const lastFive = [55, 56, 57, 58, 59];
-
-/** A deploy: i-0a2 draining, 90 closed-connection 502s on it in the last five minutes. */
-const deploy: Mutator[] = [
-  targetHealth(
-    "i-0a2",
-    "draining",
-    "Target.DeregistrationInProgress",
-    "Target deregistration is in progress",
-  ),
-  logClasses({ "elb-502-target-closed": 90 }),
-  logTargets({ [B]: { requests: 2_000, classes: { "elb-502-target-closed": 90 } } }),
-  logMinutes((i) => ({
-    requests: 1200,
-    classes: lastFive.includes(i) ? { "elb-502-target-closed": 18 } : {},
-  })),
-  metric("HTTPCode_ELB_502_Count", spreadOver(90, lastFive)),
-];
 
 const run = (...m: Mutator[]) => drainingCheck.run(buildSnapshot(...m));
 
 describe("deregistration-draining", () => {
   it("fires on 502s concentrated on a draining target inside the draining window", () => {
-    const [f] = run(...deploy);
+    const [f] = run(...deployDrainingTarget);
     expect(f).toMatchObject({ id: "deregistration-draining", severity: "critical" });
     expect(f.confidence).toBeGreaterThanOrEqual(0.9);
     const text = f.evidence.map((e) => e.detail).join("\n");
@@ -48,7 +31,7 @@ describe("deregistration-draining", () => {
 
   it("with a delay shorter than the slowest request, proposes a longer delay with current and proposed values", () => {
     const [f] = run(
-      ...deploy,
+      ...deployDrainingTarget,
       tgAttribute("deregistration_delay.timeout_seconds", "30"),
       edit((s) => {
         s.accessLogs!.latency.total.max = 45;
@@ -74,7 +57,7 @@ describe("deregistration-draining", () => {
   });
 
   it("with an ample delay, blames the application's shutdown and offers no attribute change", () => {
-    const [f] = run(...deploy);
+    const [f] = run(...deployDrainingTarget);
     expect(f.fixes).toEqual([]);
     expect(f.evidence.map((e) => e.detail).join("\n")).toContain("the targets stop before draining ends");
   });
@@ -94,7 +77,7 @@ describe("deregistration-draining", () => {
   });
 
   it("from metrics alone: 502s in the draining window while a target drains, lower confidence", () => {
-    const [f] = run(...deploy, accessLogs(null));
+    const [f] = run(...deployDrainingTarget, accessLogs(null));
     expect(f.confidence).toBeLessThanOrEqual(0.6);
     expect(f.evidence[0].source).toBe("metrics");
   });

@@ -11,6 +11,14 @@ import {
 } from "../helpers/snapshot-builder.ts";
 import { allMinutes, logPaths, spreadOver } from "./fixtures/logs.ts";
 
+/** TargetResponseTime Maximum at the same value in every minute of the window. */
+const maxResponseTime = (seconds: number) =>
+  metric(
+    "TargetResponseTime",
+    Array.from({ length: 60 }, () => seconds),
+    { stat: "Maximum" },
+  );
+
 const slowReports: Mutator[] = [
   logClasses({ "elb-504-idle-timeout": 41 }),
   logPaths({
@@ -28,11 +36,7 @@ const slowReports: Mutator[] = [
       allMinutes.filter((m) => m % 2 === 0),
     ),
   ),
-  metric(
-    "TargetResponseTime",
-    Array.from({ length: 60 }, () => 59.9),
-    { stat: "Maximum" },
-  ),
+  maxResponseTime(59.9),
 ];
 
 const run = (...m: Mutator[]) => idleTimeoutCheck.run(buildSnapshot(...m));
@@ -63,11 +67,7 @@ describe("idle-timeout-exceeded", () => {
     const [f] = run(
       accessLogs(null),
       metric("HTTPCode_ELB_504_Count", spreadOver(20, allMinutes)),
-      metric(
-        "TargetResponseTime",
-        Array.from({ length: 60 }, () => 60),
-        { stat: "Maximum" },
-      ),
+      maxResponseTime(60),
     );
     expect(f.confidence).toBeLessThanOrEqual(0.65);
     expect(f.confidence).toBeGreaterThan(0.5);
@@ -78,11 +78,7 @@ describe("idle-timeout-exceeded", () => {
       run(
         accessLogs(null),
         metric("HTTPCode_ELB_504_Count", spreadOver(20, allMinutes)),
-        metric(
-          "TargetResponseTime",
-          Array.from({ length: 60 }, () => 10),
-          { stat: "Maximum" },
-        ),
+        maxResponseTime(10),
       ),
     ).toEqual([]);
   });

@@ -10,27 +10,17 @@ import {
   targetHealth,
   type Mutator,
 } from "../helpers/snapshot-builder.ts";
-import { allMinutes, logMinutes, logTargets, spreadOver } from "./fixtures/logs.ts";
+import { deployDrainingTarget, keepaliveRace } from "./fixtures/incidents.ts";
+import { allMinutes, logTargets, spreadOver } from "./fixtures/logs.ts";
 
 const A = "10.0.11.10:8080";
 const B = "10.0.12.10:8080";
-
-/** 412 closed-connection 502s (plus 6 malformed) spread over both healthy targets and the whole hour. */
-const race: Mutator[] = [
-  logClasses({ "elb-502-target-closed": 412, "elb-502-malformed-response": 6 }),
-  logTargets({
-    [A]: { requests: 36_000, classes: { "elb-502-target-closed": 206 } },
-    [B]: { requests: 36_000, classes: { "elb-502-target-closed": 206 } },
-  }),
-  logMinutes((i) => ({ requests: i % 2 ? 1600 : 800, classes: { "elb-502-target-closed": i < 52 ? 7 : 6 } })),
-  metric("HTTPCode_ELB_502_Count", spreadOver(418, allMinutes)),
-];
 
 const run = (...m: Mutator[]) => keepaliveCheck.run(buildSnapshot(...m));
 
 describe("keepalive-race", () => {
   it("fires on closed-connection 502s spread over healthy targets, with the evidence in numbers", () => {
-    const [f, ...rest] = run(...race);
+    const [f, ...rest] = run(...keepaliveRace);
     expect(rest).toHaveLength(0);
     expect(f.id).toBe("keepalive-race");
     expect(f.severity).toBe("critical");
@@ -44,7 +34,7 @@ describe("keepalive-race", () => {
   });
 
   it("offers the backend keep-alive first, computed from the idle timeout, then a lower idle timeout with its risk", () => {
-    const [f] = run(...race, lbAttribute("idle_timeout.timeout_seconds", "120"));
+    const [f] = run(...keepaliveRace, lbAttribute("idle_timeout.timeout_seconds", "120"));
     expect(f.fixes.map((x) => x.id)).toEqual(["raise-backend-keepalive", "set-idle-timeout"]);
     const snippets = f.fixes[0].snippets!.map((s) => s.code).join("\n");
     expect(snippets).toContain("keepalive_timeout 125s;");
@@ -60,7 +50,7 @@ describe("keepalive-race", () => {
 
   it("marks lowering the idle timeout risky when slower requests were seen", () => {
     const [f] = run(
-      ...race,
+      ...keepaliveRace,
       edit((s) => {
         s.accessLogs!.latency.total.max = 12.5;
       }),
@@ -82,18 +72,7 @@ describe("keepalive-race", () => {
   });
 
   it("does not fire when the 502s are confined to a draining target during a deploy", () => {
-    const findings = run(
-      targetHealth(
-        "i-0a2",
-        "draining",
-        "Target.DeregistrationInProgress",
-        "Target deregistration is in progress",
-      ),
-      logClasses({ "elb-502-target-closed": 90 }),
-      logTargets({ [B]: { requests: 2_000, classes: { "elb-502-target-closed": 90 } } }),
-      logMinutes((i) => ({ requests: 1200, classes: i >= 55 ? { "elb-502-target-closed": 18 } : {} })),
-      metric("HTTPCode_ELB_502_Count", spreadOver(90, [55, 56, 57, 58, 59])),
-    );
+    const findings = run(...deployDrainingTarget);
     expect(findings).toEqual([]);
   });
 
@@ -123,12 +102,14 @@ describe("keepalive-race", () => {
   });
 
   it("does not fire when TargetConnectionErrorCount explains the 502s (connect failures)", () => {
-    expect(run(...race, metric("TargetConnectionErrorCount", spreadOver(400, allMinutes)))).toEqual([]);
+    expect(run(...keepaliveRace, metric("TargetConnectionErrorCount", spreadOver(400, allMinutes)))).toEqual(
+      [],
+    );
   });
 
   it("is less confident when the idle timeout is below common keep-alive defaults", () => {
-    const [normal] = run(...race);
-    const [short] = run(...race, lbAttribute("idle_timeout.timeout_seconds", "3"));
+    const [normal] = run(...keepaliveRace);
+    const [short] = run(...keepaliveRace, lbAttribute("idle_timeout.timeout_seconds", "3"));
     expect(short.confidence).toBeLessThan(normal.confidence);
     expect(short.fixes.map((f) => f.id)).toEqual(["raise-backend-keepalive"]);
   });
@@ -148,7 +129,7 @@ describe("keepalive-race", () => {
       expect(f.id).toBe("keepalive-race");
       expect(f.confidence).toBeLessThanOrEqual(0.5);
       expect(f.evidence.map((e) => e.detail).join("\n")).toContain("metrics-only");
-      const [withLogs] = run(...race);
+      const [withLogs] = run(...keepaliveRace);
       expect(f.confidence).toBeLessThan(withLogs.confidence);
     });
 

@@ -4,7 +4,7 @@
  * Throttling is retried by the SDK; a hung call hits its deadline.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../../src/aws/clients.ts";
 import { createDiagnoser } from "../../src/services/diagnose.ts";
 import { createLogScanner } from "../../src/services/log-scanner.ts";
@@ -15,6 +15,7 @@ const SCENARIO = join(import.meta.dirname, "../../scenarios/keepalive-race.yaml"
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let lbName: string;
+const clients: AwsClients[] = [];
 
 beforeAll(async () => {
   sim = await startSimulator({ file: SCENARIO, port: 0 });
@@ -24,8 +25,11 @@ afterAll(async () => sim?.close());
 beforeEach(() => {
   sim.world.faults.length = 0;
 });
+afterEach(() => {
+  for (const aws of clients.splice(0)) aws.destroy();
+});
 
-function diagnoser(options: { callDeadlineMs?: number; maxAttempts?: number } = {}) {
+function diagnoser(options: { callDeadlineMs?: number; maxAttempts?: number; scanDeadlineMs?: number } = {}) {
   const aws: AwsClients = createAwsClients({
     region: sim.world.region,
     endpoint: sim.endpoint,
@@ -33,11 +37,12 @@ function diagnoser(options: { callDeadlineMs?: number; maxAttempts?: number } = 
     maxAttempts: options.maxAttempts ?? 4,
     callDeadlineMs: options.callDeadlineMs,
   });
+  clients.push(aws);
   return createDiagnoser({
     aws,
     now: () => sim.world.now,
     defaultWindow: "1h",
-    scanLogs: createLogScanner(aws, { concurrency: 4 }),
+    scanLogs: createLogScanner(aws, { concurrency: 4, deadlineMs: options.scanDeadlineMs }),
   });
 }
 
@@ -115,22 +120,10 @@ describe("throttling and deadlines", () => {
 describe("access-log scan deadline", () => {
   it("stops a slow scan and reports the access-logs part as timed out, the rest intact", async () => {
     sim.world.faults.push({ Service: "s3", Action: "GetObject", LatencyMs: 2000, fired: 0 });
-    const aws = createAwsClients({
-      region: sim.world.region,
-      endpoint: sim.endpoint,
-      credentials: SIMULATOR_CREDENTIALS,
-    });
-    const diagnose = createDiagnoser({
-      aws,
-      now: () => sim.world.now,
-      defaultWindow: "1h",
-      scanLogs: createLogScanner(aws, { concurrency: 4, deadlineMs: 300 }),
-    });
-    const report = await diagnose(lbName);
+    const report = await diagnoser({ scanDeadlineMs: 300 })(lbName);
     const logs = report.checks.find((c) => c.id === "access-logs");
     expect(logs?.status).toBe("error");
     expect(logs?.error).toMatch(/Timeout: the access-log scan/);
     expect(report.checks.filter((c) => c.id !== "access-logs" && c.status === "error")).toEqual([]);
-    aws.destroy();
   });
 });
