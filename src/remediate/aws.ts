@@ -19,21 +19,11 @@ import {
   type TargetGroup,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { AwsClients } from "../aws/clients.ts";
-import { callAws, type IamAction } from "../aws/call.ts";
+import { awsCall } from "../aws/call.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import type { AwsCall } from "./plan.ts";
 
 type Meta = { $metadata: { requestId?: string } };
-
-/** callAws with the client set's deadline. */
-export function awsCall<O>(
-  clients: AwsClients,
-  action: IamAction,
-  send: (abortSignal: AbortSignal) => Promise<O>,
-  options: { resource?: string } = {},
-): Promise<O> {
-  return callAws(action, send, { ...options, deadlineMs: clients.callDeadlineMs });
-}
 
 /** Runs one write call; returns the AWS request id. */
 export async function executeCall(clients: AwsClients, call: AwsCall): Promise<string> {

@@ -13,7 +13,8 @@ import {
 import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import type { FixOffer } from "../../approvals/offers.ts";
-import { awsCall, describeIngress, describeTargetGroup } from "../aws.ts";
+import { awsCall } from "../../aws/call.ts";
+import { describeIngress, describeTargetGroup } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanProposal, type PlanTarget, unique } from "../fix-module.ts";
 import { type AwsCall, type Risk, type Settings, changedKeys } from "../plan.ts";
 import { offerValue } from "./common.ts";

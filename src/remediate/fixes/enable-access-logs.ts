@@ -5,7 +5,8 @@
 import { GetBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
-import { awsCall, readLoadBalancerAttributes } from "../aws.ts";
+import { awsCall } from "../../aws/call.ts";
+import { readLoadBalancerAttributes } from "../aws.ts";
 import { checkLogDeliveryPolicy } from "../bucket-policy.ts";
 import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
 import { type AwsCall, type Risk, type Settings, describeChanges } from "../plan.ts";
