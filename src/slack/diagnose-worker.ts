@@ -76,7 +76,8 @@ export function createWorkerDiagnoser(
   }) as Diagnoser & { close(): Promise<void> };
   diagnose.close = async () => {
     const w = worker;
-    worker = undefined;
+    // Diagnoses still waiting would otherwise never settle: the exit handler ignores a worker closed on purpose.
+    failAll(new AlbDoctorError("internal", "the diagnosis worker was stopped"));
     if (w) await w.terminate();
   };
   return diagnose;

@@ -45,6 +45,23 @@ describe("worker diagnoser", () => {
     expect((e as { details?: { suggestions?: string[] } }).details?.suggestions).toContain("billing-prod");
   });
 
+  it("settles a diagnosis still running when it is closed, and starts a fresh worker after", async () => {
+    const other = createWorkerDiagnoser({
+      region: sim.world.region,
+      endpoint: sim.endpoint,
+      credentials: SIMULATOR_CREDENTIALS,
+      defaultWindow: "1h",
+    });
+    const end = sim.world.now.toISOString();
+    const running = other("billing-prod", { end }).catch((x: unknown) => x);
+    await other.close();
+    const e = await running;
+    expect(isAlbDoctorError(e, "internal")).toBe(true);
+    expect((e as Error).message).toBe("the diagnosis worker was stopped");
+    expect((await other("billing-prod", { end })).findings[0].id).toBe("sg-blocks-alb-to-target");
+    await other.close();
+  });
+
   // Linux keeps a nice value per thread: /proc/self/task/<tid>/stat, field 19 (after the parenthesised name).
   const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
   it.skipIf(!existsSync("/proc/self/task"))(
