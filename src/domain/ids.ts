@@ -21,6 +21,9 @@ export const DIAGNOSIS_IDS = [
   "lambda-target-error",
   "client-closed-early",
   "access-logs-disabled",
+  "target-protocol-mismatch",
+  "websocket-idle-timeout",
+  "recent-change",
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
@@ -34,6 +37,10 @@ export const FIX_IDS = [
   "fix-nacl",
   /** Guidance (not automated): the ALB security group's missing egress rule, as an AWS CLI command. */
   "allow-alb-egress",
+  /** Puts back the value a recent change replaced (automated when the change is one of the automated kinds). */
+  "revert-change",
+  /** Guidance: preStop sleep, terminationGracePeriodSeconds, readiness gates for controller-managed ip targets. */
+  "k8s-graceful-shutdown",
 ] as const;
 export type FixId = (typeof FIX_IDS)[number];
 

@@ -9,7 +9,9 @@ export type EvidenceSource =
   | "network-acls"
   | "attributes"
   | "health-check"
-  | "listeners";
+  | "listeners"
+  | "tags"
+  | "changes";
 
 export interface Evidence {
   source: EvidenceSource;
@@ -49,6 +51,10 @@ export interface Finding {
   fixes: FixSuggestion[];
   /** When this finding is a symptom of another, the id of that cause (it then ranks below it). */
   causedBy?: DiagnosisId;
+  /** Indexes into the report's `changes` that this finding cites as evidence. */
+  changes?: number[];
+  /** What to do next, in one or two sentences for people (every finding has one). */
+  nextStep?: string;
 }
 
 export type CheckStatus = "ok" | "error" | "skipped";
@@ -63,7 +69,8 @@ export interface CheckRun {
   note?: string;
 }
 
-export type ReportStatus = "healthy" | "problems-found" | "incomplete";
+/** "no-data": the window holds nothing to judge (no requests in the metrics, no log lines); never healthy. */
+export type ReportStatus = "healthy" | "problems-found" | "incomplete" | "no-data";
 
 export interface Report {
   loadBalancer: { name: string; arn: string; dnsName: string };
@@ -71,6 +78,18 @@ export interface Report {
   status: ReportStatus;
   findings: Finding[];
   checks: CheckRun[];
+  /** When the errors started, peaked and ended (ISO times; end null while still going). */
+  onset?: Onset;
+  /** What changed before and during the window, nearest to the onset first. */
+  changes?: Change[];
+  /** The range and sources searched for changes (present even when nothing changed). */
+  changesChecked?: { from: string; to: string; sources: ChangeSource[] };
+  /** Who owns the load balancer (a controller or a stack), from its tags. */
+  managedBy?: ManagedBy;
+  /** The AWS account the diagnosis ran in. */
+  account?: { id: string; alias?: string };
+  /** How the access logs were read. */
+  logScan?: LogScan;
   /** Key figures for people (not part of the findings.md contract, additive). */
   figures?: ReportFigures;
   durationMs?: number;
@@ -85,4 +104,43 @@ export interface ReportFigures {
   totalTargets: number;
   idleTimeoutSeconds: number | null;
   targetResponseP99: number | null;
+}
+
+export interface Onset {
+  start: string;
+  peak: string;
+  /** null while the errors are still going at the window's end. */
+  end: string | null;
+  /** The series the onset was found on, e.g. HTTPCode_ELB_5XX_Count or "access-logs". */
+  series: string;
+  /** True when errors were already present at the window's start (the real start is earlier). */
+  beforeWindow?: boolean;
+}
+
+export type ChangeSource = "cloudtrail" | "autoscaling" | "ecs";
+
+export interface Change {
+  time: string;
+  source: ChangeSource;
+  event: string;
+  actor?: string;
+  resources: string[];
+  summary: string;
+  /** Ids of the findings this change explains. */
+  relatedTo?: string[];
+}
+
+export interface ManagedBy {
+  kind: "kubernetes" | "cloudformation" | "terraform";
+  /** Ingress/Service (namespace/name or group) or stack name. */
+  owner: string;
+  detail?: string;
+}
+
+export interface LogScan {
+  engine: "stream" | "athena";
+  objects: number;
+  bytes: number;
+  scannedBytes: number;
+  complete: boolean;
 }

@@ -11,12 +11,14 @@ export const STATUS_EMOJI: Record<ReportStatus, string> = {
   "problems-found": ":rotating_light:",
   healthy: ":white_check_mark:",
   incomplete: ":grey_question:",
+  "no-data": ":grey_question:",
 };
 
 export const STATUS_WORDS: Record<ReportStatus, string> = {
   "problems-found": "problems found",
   healthy: "no 502/504 cause found",
   incomplete: "incomplete diagnosis",
+  "no-data": "no data in the window",
 };
 
 /** 3_600_000 -> "1h", 5_400_000 -> "1h 30m", 86_400_000 -> "1d". */
