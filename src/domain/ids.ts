@@ -21,9 +21,8 @@ export const DIAGNOSIS_IDS = [
   "lambda-target-error",
   "client-closed-early",
   "access-logs-disabled",
-  "target-protocol-mismatch",
-  "websocket-idle-timeout",
-  "recent-change",
+  // Add target-protocol-mismatch, websocket-idle-timeout and recent-change here together with the check that
+  // emits them and a scenario whose root cause they are (test/scenarios/library-loads.test.ts asserts that).
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
