@@ -40,6 +40,8 @@ export const FIX_IDS = [
   "revert-change",
   /** Guidance: preStop sleep, terminationGracePeriodSeconds, readiness gates for controller-managed ip targets. */
   "k8s-graceful-shutdown",
+  /** Guidance: a target group with the ProtocolVersion the clients speak, or a rule that sends the others elsewhere. */
+  "set-protocol-version",
 ] as const;
 export type FixId = (typeof FIX_IDS)[number];
 

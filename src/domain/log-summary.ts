@@ -27,6 +27,8 @@ export const LOG_ERROR_CLASSES = [
   "waf-error",
   /** 460: the client closed the connection before the response. */
   "client-closed",
+  /** ELB 464 (or an ELB-generated 505): the request's protocol does not fit the target group's ProtocolVersion. */
+  "protocol-mismatch",
   /** Any other ELB-generated 5xx. */
   "elb-5xx-other",
 ] as const;
@@ -89,6 +91,13 @@ export interface LogSummary {
     /** time - request_creation_time in seconds. */
     total: Quantiles;
   };
+  /**
+   * Request protocol and user agent ("HTTP/2.0 grpc-go/1.62.1", agent cut to 160 characters) -> stats, only
+   * for the lines whose cause depends on who sent them (460 and protocol-mismatch); bounded.
+   */
+  byAgent?: Record<string, BucketStats>;
+  /** Per class: the durations (time - request_creation_time, seconds) of that class's lines. */
+  classDurations?: Partial<Record<LogErrorClass, Quantiles>>;
   /** A few raw lines per class, as evidence. */
   samples: Partial<Record<LogErrorClass, string[]>>;
   /** A few lines that could not be parsed (first 2000 characters each), to show what they look like. */

@@ -3,7 +3,7 @@
  * sketches and a few samples, and produces a LogSummary. Its memory does not depend on the number of
  * lines. Partial aggregates (one per worker or object) merge through `state()` / `merge()`.
  */
-import type { ClassCounts, LogErrorClass, LogSummary } from "../domain/log-summary.ts";
+import type { ClassCounts, LogErrorClass, LogSummary, Quantiles } from "../domain/log-summary.ts";
 import { BoundedStatsMap, addError, type Stats } from "./buckets.ts";
 import { classifyLine, isClassified, type ClassifyInput } from "./classify.ts";
 import { TOKEN } from "./fields.ts";
@@ -40,8 +40,14 @@ export interface AggregateState {
   targetProcessing: SketchState;
   total_: SketchState;
   samples: Partial<Record<LogErrorClass, string[]>>;
+  classDurations?: Partial<Record<LogErrorClass, SketchState>>;
 }
-type MapName = "byTarget" | "byTargetGroup" | "byPath" | "byMinute";
+type MapName = "byTarget" | "byTargetGroup" | "byPath" | "byMinute" | "byAgent";
+
+/** Classes whose cause depends on who sent the request (a browser, a gRPC client, CloudFront). */
+const BY_AGENT: ReadonlySet<LogErrorClass> = new Set(["client-closed", "protocol-mismatch"]);
+const MAX_AGENT_CHARS = 160;
+const MAX_AGENT_KEYS = 1000;
 
 const MAX_ERROR_REASONS = 500;
 /** The aggregator reads nothing after error_reason, so it does not tokenize further. */
@@ -102,6 +108,8 @@ export class LogAggregator {
   private readonly targetProcessing = new QuantileSketch();
   private readonly totalDuration = new QuantileSketch();
   private readonly samples: Partial<Record<LogErrorClass, string[]>> = {};
+  /** Durations per class, created on a class's first line (most windows have few classes). */
+  private readonly classDurations: Partial<Record<LogErrorClass, QuantileSketch>> = {};
   private readonly samplesPerClass: number;
 
   constructor(readonly options: AggregateOptions) {
@@ -113,6 +121,7 @@ export class LogAggregator {
       byPath: new BoundedStatsMap(maxKeys, hashString),
       // Keyed by minute number; a week of minutes before folding.
       byMinute: new BoundedStatsMap(7 * 24 * 60, minuteKeyOf),
+      byAgent: new BoundedStatsMap(MAX_AGENT_KEYS, hashString),
     };
   }
 
@@ -163,6 +172,8 @@ export class LogAggregator {
     const cls = classifyLine(x, this.options);
     if (cls !== null) {
       this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
+      (this.classDurations[cls] ??= new QuantileSketch()).add(duration);
+      if (BY_AGENT.has(cls)) this.countAgent(v, status, cls);
       const list = (this.samples[cls] ??= []);
       if (list.length < this.samplesPerClass) list.push(v.buf.toString("utf8", start, end));
     }
@@ -192,6 +203,21 @@ export class LogAggregator {
     count(tg, status, isError, cls);
     hashUrlPattern(key, v.buf, v.urlStart, v.urlEnd);
     count(m.byPath.get(key) ?? m.byPath.create(key, this.pathName()), status, isError, cls);
+  }
+
+  /** One line of a BY_AGENT class under "PROTOCOL user agent" (only these lines build a string). */
+  private countAgent(v: LineView, status: number, cls: LogErrorClass): void {
+    const agent = latin1(
+      v.buf,
+      v.userAgentStart,
+      Math.min(v.userAgentEnd, v.userAgentStart + MAX_AGENT_CHARS),
+    );
+    const sp = v.buf.lastIndexOf(0x20, v.urlEnd - 1);
+    const proto = sp >= v.urlStart ? latin1(v.buf, sp + 1, v.urlEnd) : "";
+    const name = `${proto.startsWith("HTTP/") ? proto : "-"} ${agent}`;
+    const map = this.maps.byAgent;
+    const key = hashString(this.key, name);
+    count(map.get(key) ?? map.create(key, name), status, true, cls);
   }
 
   /** The general path: tokenize and validate, then fill the view. Returns why the line is malformed. */
@@ -240,6 +266,9 @@ export class LogAggregator {
       targetProcessing: this.targetProcessing.state(),
       total_: this.totalDuration.state(),
       samples: this.samples,
+      classDurations: Object.fromEntries(
+        Object.entries(this.classDurations).map(([k, sk]) => [k, sk.state()]),
+      ) as AggregateState["classDurations"],
     };
   }
 
@@ -261,6 +290,9 @@ export class LogAggregator {
     }
     this.targetProcessing.merge(s.targetProcessing);
     this.totalDuration.merge(s.total_);
+    for (const [k, st] of Object.entries(s.classDurations ?? {}) as [LogErrorClass, SketchState][]) {
+      (this.classDurations[k] ??= new QuantileSketch()).merge(st);
+    }
     for (const [k, lines] of Object.entries(s.samples) as [LogErrorClass, string[]][]) {
       const list = (this.samples[k] ??= []);
       for (const l of lines) if (list.length < this.samplesPerClass) list.push(l);
@@ -288,6 +320,10 @@ export class LogAggregator {
       byTarget: this.maps.byTarget.top(topN),
       byTargetGroup: this.maps.byTargetGroup.top(topN),
       byPath: this.maps.byPath.top(topN),
+      byAgent: this.maps.byAgent.top(topN),
+      classDurations: Object.fromEntries(
+        Object.entries(this.classDurations).map(([k, sk]) => [k, sk.summary()]),
+      ) as Partial<Record<LogErrorClass, Quantiles>>,
       byMinute: Object.fromEntries(
         Object.entries(this.maps.byMinute.top(Number.MAX_SAFE_INTEGER, minuteKey)).sort(([a], [b]) =>
           a < b ? -1 : 1,

@@ -31,9 +31,9 @@ export interface ClassifyOptions {
 export const CONNECT_TIMEOUT_SECONDS = 10;
 const CONNECT_TOLERANCE_SECONDS = 1.5;
 
-/** Whether a status is one the analyzer classifies (5xx, 460, and 561 which is auth). */
+/** Whether a status is one the analyzer classifies (5xx, 460, 464, and 561 which is auth). */
 export function isClassified(elbStatus: number): boolean {
-  return (elbStatus >= 500 && elbStatus <= 599) || elbStatus === 460;
+  return (elbStatus >= 500 && elbStatus <= 599) || elbStatus === 460 || elbStatus === 464;
 }
 
 export function idleTolerance(opts: ClassifyOptions): number {
@@ -44,8 +44,12 @@ export function classifyLine(x: ClassifyInput, opts: ClassifyOptions): LogErrorC
   const s = x.elbStatus;
   if (!isClassified(s)) return null;
   if (s === 460) return "client-closed";
+  // 464: the ALB refused the request's protocol for the group's ProtocolVersion (alb-facts §3); never sent on.
+  if (s === 464) return "protocol-mismatch";
   // The target answered with a 5xx and the ALB forwarded it: the application's error, not the ALB's.
   if (x.targetStatus !== null && x.targetStatus >= 500 && x.targetStatus <= 599) return "target-5xx";
+  // An ELB-generated 505: an HTTP version the connection does not speak (HTTP/2 on an HTTP/1 connection).
+  if (s === 505 && x.targetStatus === null) return "protocol-mismatch";
 
   const reason = x.errorReason;
   if (reason !== null) {

@@ -74,6 +74,8 @@ export class FastLineReader {
     v.urlEnd = q;
     // "user agent", ssl_cipher, ssl_protocol, target_group_arn
     if ((e = quoteEnd(buf, q + 2, end, 0)) < 0 || buf[e + 1] !== SPACE) return false;
+    v.userAgentStart = q + 3;
+    v.userAgentEnd = e;
     if ((e = fieldEnd(buf, e + 2, end)) < 0) return false;
     if ((e = fieldEnd(buf, e + 1, end)) < 0) return false;
     p = e + 1;

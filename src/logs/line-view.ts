@@ -29,6 +29,9 @@ export class LineView {
   /** The request's URL part: from after the method's space to the closing quote (protocol included). */
   urlStart = 0;
   urlEnd = 0;
+  /** The user agent, without its quotes. */
+  userAgentStart = 0;
+  userAgentEnd = 0;
   /** ABSENT when the line stops before the field. */
   actionsStart = ABSENT;
   actionsEnd = ABSENT;
@@ -54,6 +57,8 @@ export function viewFromTokens(t: LineTokens, v: LineView): void {
   v.targetEnd = t.ends[TOKEN.target];
   v.targetGroupStart = t.starts[TOKEN.targetGroupArn];
   v.targetGroupEnd = t.ends[TOKEN.targetGroupArn];
+  v.userAgentStart = t.starts[TOKEN.userAgent];
+  v.userAgentEnd = t.ends[TOKEN.userAgent];
   const present = (i: number) => i < t.count;
   v.actionsStart = present(TOKEN.actionsExecuted) ? t.starts[TOKEN.actionsExecuted] : ABSENT;
   v.actionsEnd = present(TOKEN.actionsExecuted) ? t.ends[TOKEN.actionsExecuted] : ABSENT;

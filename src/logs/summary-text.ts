@@ -13,6 +13,7 @@ const CLASS_TEXT: Record<LogErrorClass, string> = {
   "auth-error": "authenticate action error",
   "waf-error": "AWS WAF error",
   "client-closed": "460: client closed the connection first",
+  "protocol-mismatch": "464/505: request protocol not accepted by the target group's protocol version",
   "elb-5xx-other": "other ALB-generated 5xx",
 };
 

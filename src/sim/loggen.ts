@@ -21,12 +21,21 @@
  * The generator routes each request the way the LB would (listener, rules by priority, weighted forward,
  * redirect, fixed-response), picks a target among the routable ones, and writes the full 30-field line
  * (type .. conn_trace_id). A target group with no routable target yields 503s on its own; a slow path
- * whose draw exceeds the LB's idle_timeout.timeout_seconds yields idle-timeout 504s on its own.
+ * whose draw exceeds the LB's idle_timeout.timeout_seconds yields idle-timeout 504s on its own; a request
+ * whose protocol the group's ProtocolVersion refuses yields a 464 on its own (clients whose user agent
+ * starts with "grpc-" speak gRPC: POST over HTTP/2).
  */
 import type { InstanceW, ListenerW, LoadBalancerW, NetworkInterfaceW, TargetGroupW } from "./world.ts";
 import { Rng } from "./loggen/random.ts";
 import { routableTargets, routeRequest, targetAddress } from "./loggen/routing.ts";
-import { errorOutcome, lbOnly, normalOutcome, type Outcome } from "./loggen/outcomes.ts";
+import {
+  errorOutcome,
+  lbOnly,
+  normalOutcome,
+  protocolMismatch,
+  protocolRefused,
+  type Outcome,
+} from "./loggen/outcomes.ts";
 import { buildPathMix, expandTemplate, matchesPath, type MixEntry } from "./loggen/paths.ts";
 import { hasForward, hostsFromRules, lbListeners, makeClients } from "./loggen/context.ts";
 import { fmtSeconds, fmtTime, q, redirectTarget } from "./loggen/format.ts";
@@ -51,6 +60,9 @@ export interface GenerateContext {
   end: Date;
   seed?: string | number;
 }
+
+/** gRPC clients name themselves so (grpc-go/1.62.1, grpc-java-netty/1.60.0, grpc-node-js/1.10.0, ...). */
+const GRPC_AGENT = /^grpc-/i;
 
 /** Non-instance/ip kinds never hit Lambda groups, lambda-error only hits them. */
 const NEEDS_CONNECTION = new Set([
@@ -95,10 +107,12 @@ export function generateAccessLogLines(
     const entry: MixEntry = rng.weighted(mix, (m) => m.Weight);
     const host = rng.pick(hosts);
     const path = expandTemplate(entry.Path, rng);
-    const method = entry.Method;
+    const grpc = GRPC_AGENT.test(client.userAgent);
+    const method = grpc ? "POST" : entry.Method;
     const route = routeRequest(listener, { host, path, method }, groups, rng);
     const tls = listener.Protocol === "HTTPS";
-    const type = tls ? (http2 && rng.next() < 0.65 ? "h2" : "https") : "http";
+    const type = tls ? (http2 && (grpc || rng.next() < 0.65) ? "h2" : "https") : "http";
+    let userAgent = client.userAgent;
 
     let outcome: Outcome;
     let address = "-";
@@ -118,7 +132,9 @@ export function generateAccessLogLines(
           : rng.logNormal(spec.Latency.MedianSeconds, spec.Latency.P99Seconds),
       );
       const octx = { rng, method, latency, idleTimeout, isLambda };
-      if (!tg || (!isLambda && !target)) {
+      if (tg && !isLambda && protocolMismatch(tg.ProtocolVersion, { grpc, http2: type === "h2" })) {
+        outcome = protocolRefused(rng);
+      } else if (!tg || (!isLambda && !target)) {
         outcome = errorOutcome({ Kind: "no-target-503", Rate: 1 }, octx);
       } else {
         const err = drawError(spec.Errors, rng, {
@@ -128,6 +144,7 @@ export function generateAccessLogLines(
           isLambda,
         });
         outcome = err ? errorOutcome(err, octx) : normalOutcome(octx);
+        if (err?.UserAgents) userAgent = rng.pick(err.UserAgents);
         if (target && outcome.targetShown)
           address = targetAddress(tg, target, ctx.instances ?? [], ctx.networkInterfaces ?? []);
       }
@@ -146,8 +163,7 @@ export function generateAccessLogLines(
       method === "POST" || method === "PUT" || method === "PATCH" ? Math.round(rng.logNormal(400, 8000)) : 0;
     const received =
       Math.round(
-        (120 + host.length + path.length + client.userAgent.length + rng.int(0, 400)) *
-          (type === "h2" ? 0.6 : 1),
+        (120 + host.length + path.length + userAgent.length + rng.int(0, 400)) * (type === "h2" ? 0.6 : 1),
       ) + bodyIn;
     const redirectUrl = route.redirect ? redirectTarget(route.redirect, host, path) : "-";
     const fields = [
@@ -164,7 +180,7 @@ export function generateAccessLogLines(
       String(received),
       String(outcome.sentBytes),
       q(`${method} ${scheme}://${host}:${port}${path} ${proto}`),
-      q(client.userAgent),
+      q(userAgent),
       cipher[0],
       cipher[1],
       tg && !lbAnswered ? tg.TargetGroupArn : "-",

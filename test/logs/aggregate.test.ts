@@ -14,12 +14,14 @@ interface L {
   url?: string;
   tg?: string;
   reason?: string;
+  ua?: string;
+  proto?: string;
 }
 function logLine(o: L = {}): string {
   const time = o.time ?? "2026-03-15T14:21:30.000000Z";
   return (
     `https ${time} app/web/1 1.2.3.4:5000 ${o.target ?? "10.0.0.1:8080"} ${o.times ?? "0.001 0.200 0.000"} ${o.status ?? "200 200"} 10 20 ` +
-    `"GET ${o.url ?? "https://h:443/api/users/42?x=1"} HTTP/1.1" "ua" - - ${o.tg ?? "arn:tg/a"} "Root=1" "-" "-" 1 ` +
+    `"GET ${o.url ?? "https://h:443/api/users/42?x=1"} ${o.proto ?? "HTTP/1.1"}" "${o.ua ?? "ua"}" - - ${o.tg ?? "arn:tg/a"} "Root=1" "-" "-" 1 ` +
     `${o.created ?? time} "forward" "-" "${o.reason ?? "-"}" "-" "-" "-" "-"`
   );
 }
@@ -130,11 +132,63 @@ describe("LogAggregator", () => {
     expect(s.byPath[OTHER_KEY].requests).toBeGreaterThan(n - 1000);
   }, 120_000);
 
+  it("counts 460 and 464 lines by request protocol and user agent, and durations per class", () => {
+    const agg = new LogAggregator({ idleTimeoutSeconds: 60 });
+    const browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0";
+    const at = (s: number) => `2026-03-15T14:21:${String(s).padStart(2, "0")}.000000Z`;
+    feed(agg, [
+      ...Array.from({ length: 4 }, (_, i) =>
+        logLine({
+          status: "464 -",
+          target: "-",
+          times: "-1 -1 -1",
+          ua: browser,
+          proto: "HTTP/2.0",
+          time: at(i),
+        }),
+      ),
+      logLine({ status: "464 -", target: "-", times: "-1 -1 -1", ua: "curl/8.5.0", time: at(9) }),
+      // a quick abort (50 ms) and a slow one (12 s)
+      logLine({
+        status: "460 -",
+        times: "0.000 -1 -1",
+        ua: "-",
+        time: at(20),
+        created: "2026-03-15T14:21:19.950000Z",
+      }),
+      logLine({
+        status: "460 -",
+        times: "0.000 -1 -1",
+        ua: "-",
+        time: at(40),
+        created: "2026-03-15T14:21:28.000000Z",
+      }),
+      logLine({ ua: "x".repeat(500) }),
+    ]);
+    const s = agg.summary(base);
+    expect(s.byClass).toEqual({ "protocol-mismatch": 5, "client-closed": 2 });
+    expect(Object.keys(s.byAgent ?? {}).sort()).toEqual([
+      `HTTP/1.1 -`,
+      `HTTP/1.1 curl/8.5.0`,
+      `HTTP/2.0 ${browser}`,
+    ]);
+    expect(s.byAgent?.[`HTTP/2.0 ${browser}`]).toMatchObject({
+      requests: 4,
+      classes: { "protocol-mismatch": 4 },
+    });
+    const closed = s.classDurations?.["client-closed"];
+    expect(closed?.count).toBe(2);
+    expect(closed?.max).toBeCloseTo(12, 5);
+    expect(s.classDurations?.["protocol-mismatch"]?.count).toBe(5);
+    expect(s.classDurations?.["target-5xx"]).toBeUndefined();
+  });
+
   it("merges partial aggregates into the same summary as one aggregate", () => {
     const lines = Array.from({ length: 400 }, (_, i) =>
       logLine({
         url: `https://h:443/a/${i % 7}/b${i % 3}`,
-        status: i % 5 === 0 ? "502 -" : "200 200",
+        status: i % 5 === 0 ? "502 -" : i % 11 === 0 ? "464 -" : "200 200",
+        ua: `agent-${i % 4}`,
         times: i % 5 === 0 ? "-1 -1 -1" : `0.001 0.${String(i).padStart(3, "0")} 0.000`,
         time: `2026-03-15T14:${String(20 + (i % 4)).padStart(2, "0")}:00.000000Z`,
       }),

@@ -99,7 +99,11 @@ const TABLE: [string, Partial<ClassifyInput>, number, LogErrorClass | null][] = 
     60,
     "elb-5xx-other",
   ],
-  ["505 from the ALB", { elbStatus: 505, targetSet: false }, 60, "elb-5xx-other"],
+  // An ELB 505 is an HTTP version the connection does not speak: a protocol mismatch, like 464.
+  ["505 from the ALB", { elbStatus: 505, targetSet: false }, 60, "protocol-mismatch"],
+  ["505 forwarded from the target", { elbStatus: 505, targetStatus: 505 }, 60, "target-5xx"],
+  ["464 (protocol version)", { elbStatus: 464, targetSet: false, ...never }, 60, "protocol-mismatch"],
+  ["464 with a target group but no target", { elbStatus: 464, targetSet: false }, 1, "protocol-mismatch"],
 ];
 
 describe("classifyLine", () => {

@@ -141,6 +141,7 @@ const RANGE_FIELDS = [
   ["target", "targetStart", "targetEnd"],
   ["targetGroup", "targetGroupStart", "targetGroupEnd"],
   ["url", "urlStart", "urlEnd"],
+  ["userAgent", "userAgentStart", "userAgentEnd"],
   ["actions", "actionsStart", "actionsEnd"],
   ["errorReason", "errorReasonStart", "errorReasonEnd"],
 ] as const;

@@ -262,6 +262,65 @@ describe("generateAccessLogLines", () => {
     for (const t of slow.filter((t) => t[F.elb] !== "504")) expect(Number(t[F.tp])).toBeLessThan(60);
   });
 
+  it("answers 464 on its own when a request's protocol does not fit the group's ProtocolVersion", () => {
+    const withVersion = (v: string) =>
+      f.targetGroups.map((g) => (g.TargetGroupArn === f.API_TG ? { ...g, ProtocolVersion: v } : g));
+    const run = (v: string, agents: string[]) =>
+      generateAccessLogLines(
+        { RequestsPerMinute: 60, Paths: [{ Path: "/shop.Catalog/GetItem" }], UserAgents: agents },
+        {
+          lb: f.makeLb(),
+          targetGroups: withVersion(v),
+          listeners: https,
+          instances: f.instances,
+          start,
+          end,
+        },
+      ).map(tokens);
+    const browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0";
+    // gRPC clients to a GRPC group: POST over HTTP/2, served
+    const grpc = run("GRPC", ["grpc-go/1.62.1"]);
+    expect(
+      grpc.every((t) => t[F.type] === "h2" && t[F.request].startsWith("POST ") && t[F.elb] !== "464"),
+    ).toBe(true);
+    // a browser to the same group: 464, no target, the group still named
+    const refused = run("GRPC", [browser]);
+    for (const t of refused) {
+      expect([t[F.target], t[F.rp], t[F.tp], t[F.elb], t[F.tstatus], t[F.tgArn]]).toEqual([
+        "-",
+        "-1",
+        "-1",
+        "464",
+        "-",
+        f.API_TG,
+      ]);
+    }
+    // gRPC to an HTTP1 group, HTTP/1.1 (but not HTTP/2) to an HTTP2 group
+    expect(run("HTTP1", ["grpc-java-netty/1.60.0"]).every((t) => t[F.elb] === "464")).toBe(true);
+    const h2group = run("HTTP2", [browser]);
+    expect(h2group.filter((t) => t[F.type] === "https").every((t) => t[F.elb] === "464")).toBe(true);
+    expect(h2group.filter((t) => t[F.type] === "h2").every((t) => t[F.elb] !== "464")).toBe(true);
+    expect(run("HTTP1", [browser]).some((t) => t[F.elb] === "464")).toBe(false);
+  });
+
+  it("writes quick client aborts (460 within milliseconds) with the error's own user agents", () => {
+    const rows = gen(
+      {
+        RequestsPerMinute: 200,
+        Errors: [{ Kind: "client-abort-460", Rate: 0.3, UserAgents: ["Amazon CloudFront"] }],
+      },
+      { listeners: https },
+    );
+    const aborts = rows.filter((t) => t[F.elb] === "460");
+    expect(aborts.length).toBeGreaterThan(150);
+    for (const t of aborts) {
+      expect([t[F.tp], t[F.resp], t[F.tstatus]]).toEqual(["-1", "-1", "-"]);
+      expect(duration(t)).toBeLessThanOrEqual(0.36);
+      expect(t[13]).toBe("Amazon CloudFront");
+    }
+    expect(rows.filter((t) => t[F.elb] !== "460").some((t) => t[13] === "Amazon CloudFront")).toBe(false);
+  });
+
   it("routes only to the spec's Targets when given", () => {
     const rows = gen(
       { RequestsPerMinute: 60, Targets: ["i-0a3"], Paths: [{ Path: "/v1/orders/{id}" }] },

@@ -20,6 +20,8 @@ const LB_QUERIES: QuerySpec[] = [
     "HTTPCode_ELB_503_Count",
     "HTTPCode_ELB_504_Count",
     "HTTPCode_ELB_5XX_Count",
+    // 460, 464 and the other ALB-written 4xx have no metric of their own: this is their only count.
+    "HTTPCode_ELB_4XX_Count",
   ].map((metric) => ({ metric, stat: "Sum" })),
   ...[
     "HTTPCode_Target_5XX_Count",

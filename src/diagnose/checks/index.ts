@@ -11,6 +11,7 @@ import { lambdaCheck } from "./lambda.ts";
 import { malformedCheck } from "./malformed.ts";
 import { networkAclCheck } from "./network-acls.ts";
 import { overloadCheck } from "./overload.ts";
+import { protocolMismatchCheck } from "./protocol-mismatch.ts";
 import { securityGroupCheck } from "./security-groups.ts";
 import { target5xxCheck } from "./target-5xx.ts";
 import { tlsCheck } from "./tls.ts";
@@ -31,5 +32,6 @@ export const ALL_CHECKS: readonly Check[] = [
   malformedCheck,
   lambdaCheck,
   clientClosedCheck,
+  protocolMismatchCheck,
   accessLogsCheck,
 ];

@@ -15,6 +15,11 @@
  * | lambda-error        | -           | 0.00x / >=0 or -1 / -1   | 502 | -      | error_reason = Lambda...   |
  * | target-5xx / 4xx    | set         | 0.00x / lognormal / 0.00x| N   | N      | as normal                  |
  * | client-460          | set         | 0.00x / -1 / -1          | 460 | -      | client's patience < idle   |
+ * | client-abort-460    | set         | 0.00x / -1 / -1          | 460 | -      | 2-350 ms (closed at once)  |
+ * | protocol-464        | -           | -1 / -1 / -1             | 464 | -      | about 0 (never forwarded)  |
+ *
+ * protocol-464 is not a Kind: the generator writes it on its own when a request's protocol does not fit the
+ * chosen group's ProtocolVersion (see protocolMismatch).
  */
 import type { ErrorKind, ErrorSpec } from "./spec.ts";
 import type { Rng } from "./random.ts";
@@ -92,6 +97,25 @@ function lbError(status: number, duration: number, targetShown = true): Outcome 
   };
 }
 
+/**
+ * Whether the ALB refuses a request for the group's ProtocolVersion with 464 (alb-facts §3): anything but
+ * gRPC to a GRPC group, HTTP/1.1 to an HTTP2 group, gRPC to an HTTP1 group.
+ */
+export function protocolMismatch(
+  protocolVersion: string | undefined,
+  req: { grpc: boolean; http2: boolean },
+): boolean {
+  const v = protocolVersion ?? "HTTP1";
+  if (v === "GRPC") return !req.grpc;
+  if (v === "HTTP2") return !req.http2;
+  return req.grpc;
+}
+
+/** The 464 row: the ALB answers itself, no target is chosen. */
+export function protocolRefused(rng: Rng): Outcome {
+  return lbError(464, rng.uniform(0, 0.001), false);
+}
+
 /** A request the LB answers itself (redirect, fixed-response): no target, a small LB-written page. */
 export function lbOnly(route: Route, rng: Rng): Outcome {
   const status = route.redirect
@@ -149,6 +173,10 @@ export function errorOutcome(spec: ErrorSpec, ctx: OutcomeContext): Outcome {
       const rp = small(rng);
       const patience = fixed ?? rng.uniform(1, Math.max(1.5, Math.min(ctx.idleTimeout - 0.5, 30)));
       return { ...lbError(460, patience), requestProcessing: rp, sentBytes: 0 };
+    }
+    case "client-abort-460": {
+      const rp = small(rng);
+      return { ...lbError(460, fixed ?? rng.uniform(0.002, 0.35)), requestProcessing: rp, sentBytes: 0 };
     }
     case "lambda-error": {
       const reason = spec.Reason ?? "LambdaUnhandled";

@@ -17,6 +17,7 @@ export const ERROR_KINDS = [
   "target-5xx", // the target itself answered 5xx (not an LB error)
   "target-4xx", // the target itself answered 4xx
   "client-460", // the client gave up before the LB idle timeout
+  "client-abort-460", // the client closed within milliseconds (navigated away, app killed, prefetch dropped)
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -84,6 +85,8 @@ const ErrorSpec = z.strictObject({
   Reason: z.enum(LAMBDA_REASONS).optional(),
   /** Override the request's total duration (client-460, tls-502, ...). */
   DurationSeconds: z.number().positive().max(4000).optional(),
+  /** The user agents of the requests that fail this way (e.g. "Amazon CloudFront"); default the client's own. */
+  UserAgents: z.array(z.string()).min(1).optional(),
 });
 
 export const GenerateSpecSchema = z
