@@ -21,8 +21,9 @@ export const DIAGNOSIS_IDS = [
   "lambda-target-error",
   "client-closed-early",
   "access-logs-disabled",
-  // Add target-protocol-mismatch, websocket-idle-timeout and recent-change here together with the check that
-  // emits them and a scenario whose root cause they are (test/scenarios/library-loads.test.ts asserts that).
+  "target-protocol-mismatch",
+  // Add websocket-idle-timeout and recent-change here together with the check that emits them and a scenario
+  // whose root cause they are (test/scenarios/library-loads.test.ts asserts that).
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
