@@ -2,12 +2,14 @@
  * `npm start`: the Slack bot. Reads .env when present, validates the configuration (a bad or missing variable
  * stops the start with a message naming it, exit code 2), builds the dependencies, starts the Bolt app, and
  * shuts down gracefully on SIGTERM/SIGINT: stop accepting, let running diagnoses finish (bounded), close
- * the store.
+ * the store. Process-level guards (src/process-guards.ts) log an unhandled rejection and keep running, and
+ * log an uncaught exception before exiting.
  */
 import { existsSync } from "node:fs";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
 import { isAlbDoctorError } from "./domain/errors.ts";
+import { installProcessGuards } from "./process-guards.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
 import { createWorkerDiagnoser } from "./slack/diagnose-worker.ts";
 import { createLogger } from "./slack/logger.ts";
@@ -18,10 +20,12 @@ const DRAIN_MS = 25_000;
 
 export async function startBot(
   env: NodeJS.ProcessEnv = process.env,
+  options: { processGuards?: boolean } = {},
 ): Promise<{ slack: SlackApp; stop(): Promise<void> }> {
   const config = loadConfig(env);
   requireSlack(config);
   const logger = createLogger(config.LOG_LEVEL);
+  if (options.processGuards) installProcessGuards(logger);
   const store = createStore(config, logger);
   const credentials = simulatorCredentials(config, env);
   const aws = createAwsClients({
@@ -51,7 +55,7 @@ export async function startBot(
         await slack.stop({ drainMs: DRAIN_MS });
       } finally {
         await diagnose.close().catch(() => {});
-        await store.close().catch((e: unknown) => logger.warn({ err: String(e) }, "store close failed"));
+        await store.close().catch((e: unknown) => logger.warn({ err: e }, "store close failed"));
         aws.destroy();
         logger.info("stopped");
       }
@@ -69,7 +73,7 @@ function simulatorCredentials(config: Config, env: NodeJS.ProcessEnv) {
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   // Signals are handled from the first moment: a SIGTERM during start-up stops the bot once it is up.
-  const starting = startBot();
+  const starting = startBot(process.env, { processGuards: true });
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) process.exit(1); // a second signal: stop waiting

@@ -2,6 +2,9 @@
  * The Bolt app: HTTP mode (signing secret, Bolt's /slack/events endpoint on PORT, plus /healthz and /readyz)
  * or Socket Mode when SLACK_APP_TOKEN is set (health routes then on a small HTTP server on PORT).
  * SLACK_API_URL points every Web API call (and apps.connections.open) at another base URL.
+ * In HTTP mode every request to /slack/events passes the request guard first (bounded body, signature,
+ * timestamp window both ways, a JSON-object body). The bot's identity comes from SlackAuth, which retries
+ * auth.test in the background instead of letting a failed one end the process.
  */
 import { once } from "node:events";
 import type { Server } from "node:http";
@@ -15,11 +18,18 @@ import { registerAll } from "../../commands/index.ts";
 import { requireSlack } from "../config.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
+import { SlackAuth, type SlackAuthState } from "./auth.ts";
+import { guardRequests } from "./request-guard.ts";
 import { Work } from "./work.ts";
+
+/** The one path Slack posts to (commands, interactions and events). */
+const EVENTS_PATH = "/slack/events";
 
 export interface SlackApp {
   app: App;
   deps: AppDeps & { work: Work };
+  /** Whether auth.test succeeded, or why not (also on /readyz). */
+  slackAuth(): SlackAuthState;
   /** Starts listening; resolves with the HTTP port (Bolt's endpoint in HTTP mode, health in Socket Mode). */
   start(): Promise<{ port: number | undefined; mode: "http" | "socket" }>;
   /** Stops accepting, waits for in-flight work (at most drainMs), then stops the receiver. */
@@ -37,7 +47,13 @@ export function createSlackApp(input: AppDeps): SlackApp {
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 3000, randomize: true },
     timeout: 10_000,
   };
-  const customRoutes: CustomRoute[] = healthRoutes(deps);
+  const auth = new SlackAuth({
+    token: config.SLACK_BOT_TOKEN,
+    // Called only once started, when `app` exists; the app's client has the retries configured above.
+    authTest: (token) => app.client.auth.test({ token }),
+    logger: deps.logger.child({ component: "slack-auth" }),
+  });
+  const customRoutes: CustomRoute[] = healthRoutes(deps, () => auth.state);
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({
@@ -49,13 +65,22 @@ export function createSlackApp(input: AppDeps): SlackApp {
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET!,
         port: config.PORT,
+        endpoints: [EVENTS_PATH],
         customRoutes,
         logger,
         // Ack within Slack's 3 s even if a listener forgot to: Bolt then answers on its own.
         unhandledRequestTimeoutMillis: 2900,
       });
-  const app = new App({
-    token: config.SLACK_BOT_TOKEN,
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = guardRequests(receiver.requestListener, {
+      signingSecret: config.SLACK_SIGNING_SECRET!,
+      endpoints: [EVENTS_PATH],
+      logger: deps.logger.child({ component: "request-guard" }),
+    });
+  }
+  const app: App = new App({
+    // The identity comes from SlackAuth (not `token`, whose auth.test Bolt runs unawaited in the constructor).
+    authorize: () => auth.authorize(),
     receiver,
     logger,
     clientOptions,
@@ -72,7 +97,9 @@ export function createSlackApp(input: AppDeps): SlackApp {
   return {
     app,
     deps,
+    slackAuth: () => auth.state,
     async start() {
+      auth.start();
       if (socketMode) {
         await app.start();
         server = (receiver as unknown as { httpServer?: Server }).httpServer;
@@ -92,6 +119,7 @@ export function createSlackApp(input: AppDeps): SlackApp {
     async stop(options = {}) {
       const finished = await deps.work.drain(options.drainMs ?? 20_000);
       if (!finished) deps.logger.warn({ left: deps.work.size }, "stopping with diagnoses still running");
+      auth.stop();
       await app.stop();
     },
   };

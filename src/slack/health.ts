@@ -1,24 +1,28 @@
 /**
- * /healthz (liveness: the process answers) and /readyz (readiness: the store answers and AWS is reachable,
- * checked with sts:GetCallerIdentity under a short deadline). Readiness results are cached briefly so that
+ * /healthz (liveness: the process answers) and /readyz (readiness: the store answers, AWS is reachable,
+ * checked with sts:GetCallerIdentity under a short deadline, and Slack's auth.test succeeded; when it has not,
+ * `slack.reason` says why and which variable to check). Readiness results are cached briefly so that
  * frequent probes do not turn into a stream of STS calls.
  */
 import type { ServerResponse } from "node:http";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { CustomRoute } from "@slack/bolt";
 import { withDeadline } from "./deadline.ts";
+import type { SlackAuthState } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 
 export interface Readiness {
   ok: boolean;
   store: { kind: string; ok: boolean; error?: string };
   aws: { region: string; ok: boolean; account?: string; error?: string };
+  /** Absent when the caller has no Slack identity to report. */
+  slack?: { ok: boolean; reason?: string };
 }
 
 const AWS_DEADLINE_MS = 2000;
 const CACHE_MS = 5000;
 
-export function healthRoutes(deps: AppDeps): CustomRoute[] {
+export function healthRoutes(deps: AppDeps, slackAuth?: () => SlackAuthState): CustomRoute[] {
   let cached: { at: number; value: Readiness } | undefined;
   return [
     {
@@ -33,14 +37,18 @@ export function healthRoutes(deps: AppDeps): CustomRoute[] {
         const fresh =
           cached && Date.now() - cached.at < CACHE_MS ? Promise.resolve(cached.value) : checkReadiness(deps);
         fresh.then(
-          (value) => {
-            cached = { at: Date.now(), value };
+          (checked) => {
+            cached = { at: Date.now(), value: checked };
+            // Slack's state is in memory: always the current one, never cached.
+            const value = withSlack(checked, slackAuth?.());
             if (!value.ok) deps.logger.warn({ readiness: value }, "not ready");
             // The port faces the internet in HTTP mode: say what is down, not who the bot is.
             json(res, value.ok ? 200 : 503, {
               ok: value.ok,
               store: { kind: value.store.kind, ok: value.store.ok },
               aws: { region: value.aws.region, ok: value.aws.ok },
+              // The reason is built from Slack's error code only (see auth.ts), so it names no secret or host.
+              ...(value.slack ? { slack: value.slack } : {}),
             });
           },
           (e: unknown) => json(res, 503, { ok: false, error: e instanceof Error ? e.message : String(e) }),
@@ -48,6 +56,12 @@ export function healthRoutes(deps: AppDeps): CustomRoute[] {
       },
     },
   ];
+}
+
+function withSlack(r: Readiness, s: SlackAuthState | undefined): Readiness {
+  if (!s) return r;
+  const slack = s.ok ? { ok: true } : { ok: false, reason: s.reason };
+  return { ...r, slack, ok: r.ok && slack.ok };
 }
 
 export async function checkReadiness(deps: AppDeps): Promise<Readiness> {

@@ -54,15 +54,25 @@ export function createLogger(
       },
     },
     serializers: {
-      err: (e: unknown) => {
-        const s = pino.stdSerializers.err(e as Error);
-        return {
-          ...s,
-          message: maskSecrets(s.message ?? ""),
-          stack: s.stack ? maskSecrets(s.stack) : undefined,
-        };
-      },
+      err: serializeError,
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * `err` as logged: an Error with its type, message, stack and cause; a string or another value as a message
+ * (spreading a string gave `{"0":"c","1":"o",...}`); a plain object (an error summary) as it is. Messages and
+ * stacks are masked like every other string.
+ */
+export function serializeError(e: unknown): Record<string, unknown> {
+  if (e instanceof Error) {
+    const s = pino.stdSerializers.err(e);
+    return { ...s, message: maskSecrets(s.message ?? ""), stack: s.stack ? maskSecrets(s.stack) : undefined };
+  }
+  if (e !== null && typeof e === "object" && !Array.isArray(e)) {
+    const o = e as Record<string, unknown>;
+    return typeof o.message === "string" ? { ...o, message: maskSecrets(o.message) } : { ...o };
+  }
+  return { message: maskSecrets(typeof e === "string" ? e : String(e)) };
 }

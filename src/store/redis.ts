@@ -56,7 +56,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     // ioredis emits an error per reconnect attempt; log at most one every 10 s.
     if (Date.now() - lastErrorLog < 10_000) return;
     lastErrorLog = Date.now();
-    options.logger?.warn({ err: e.message }, "redis store unreachable");
+    options.logger?.warn({ err: e }, "redis store unreachable");
   });
   let closed = false;
 

@@ -212,6 +212,7 @@ describe("/alb over HTTP", () => {
       ok: true,
       store: { kind: "memory", ok: true },
       aws: { region: "us-east-1", ok: true },
+      slack: { ok: true },
     });
   });
 });
