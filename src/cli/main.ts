@@ -80,6 +80,14 @@ function errorLines(e: unknown): string[] {
     return [`unexpected error: ${firstLine(message)} (set ALB_DOCTOR_DEBUG=1 for the stack trace)`];
   }
   if (Array.isArray(e.details?.problems)) return e.message.split("\n").filter((l) => l.trim());
+  if (e.code === "config") {
+    // "invalid configuration:\n  VAR: reason" -> one line per variable, each naming it and the reason.
+    const [head, ...rest] = e.message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return rest.length ? rest.map((l) => `${head!.replace(/:$/, "")}: ${l}`) : [firstLine(e.message)];
+  }
   return [firstLine(e.message)];
 }
 
