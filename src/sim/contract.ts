@@ -7,7 +7,7 @@
  */
 import type { World } from "./world.ts";
 
-export type SimService = "elbv2" | "ec2" | "cloudwatch" | "s3" | "sts";
+export type SimService = "elbv2" | "ec2" | "cloudwatch" | "s3" | "sts" | "cloudtrail" | "autoscaling" | "ecs";
 
 export interface SimRequest {
   method: string;

@@ -9,6 +9,7 @@ import type { Problems } from "./scenario-problems.ts";
 import { deriveEc2 } from "./derive-ec2.ts";
 import { deriveElb, type ElbPart } from "./derive-elb.ts";
 import { lbResourceId } from "./derive-ids.ts";
+import { deriveChangeHistory } from "./derive-changes.ts";
 
 export function deriveWorld(s: Scenario, name: string, now: Date, problems: Problems): World {
   const ec2 = deriveEc2(s, problems);
@@ -31,6 +32,14 @@ export function deriveWorld(s: Scenario, name: string, now: Date, problems: Prob
     metrics: deriveMetrics(s, elb, now, problems),
     buckets: deriveBuckets(s, elb, problems),
     faults: deriveFaults(s, problems),
+    // The --live offset: `now` is the scenario's clock moved to the wall clock (0 when not live).
+    history: deriveChangeHistory(
+      s,
+      elb.targetGroups,
+      ec2.instances,
+      s.now ? now.getTime() - Date.parse(s.now) : 0,
+      problems,
+    ),
     callLog: [],
     ...(s.expect !== undefined ? { expect: s.expect } : {}),
   };

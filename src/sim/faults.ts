@@ -13,6 +13,9 @@ const IAM_PREFIX: Record<SimService, string> = {
   cloudwatch: "cloudwatch",
   s3: "s3",
   sts: "sts",
+  cloudtrail: "cloudtrail",
+  autoscaling: "autoscaling",
+  ecs: "ecs",
 };
 
 /** Generic names a scenario may use, translated to what the service itself answers. */

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { intIn, scalarString, str, time } from "./scenario-schema-common.ts";
 import { instance, networkAcl, networkInterface, securityGroup, subnet, vpc } from "./scenario-schema-ec2.ts";
 import { action, loadBalancer, targetGroup } from "./scenario-schema-elb.ts";
+import { autoScaling, cloudTrail, ecs } from "./scenario-schema-changes.ts";
 
 export { intIn } from "./scenario-schema-common.ts";
 
@@ -49,7 +50,7 @@ const bucket = z.strictObject({
 });
 
 const fault = z.strictObject({
-  Service: z.enum(["elbv2", "ec2", "cloudwatch", "s3", "sts"]),
+  Service: z.enum(["elbv2", "ec2", "cloudwatch", "s3", "sts", "cloudtrail", "autoscaling", "ecs"]),
   Action: str.default("*"),
   Error: str.optional(),
   Message: str.optional(),
@@ -80,6 +81,9 @@ export const ScenarioSchema = z.strictObject({
   accessLogs: z.strictObject({ files: z.array(accessLogFile).default([]) }).optional(),
   buckets: z.array(bucket).default([]),
   faults: z.array(fault).default([]),
+  cloudTrail: cloudTrail.optional(),
+  autoScaling: autoScaling.optional(),
+  ecs: ecs.optional(),
   expect: z.record(z.string(), z.unknown()).optional(),
 });
 

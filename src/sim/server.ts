@@ -18,6 +18,9 @@ const SCOPE_SERVICES: Record<string, SimService> = {
   monitoring: "cloudwatch",
   s3: "s3",
   sts: "sts",
+  cloudtrail: "cloudtrail",
+  autoscaling: "autoscaling",
+  ecs: "ecs",
 };
 
 const QUERY_VERSIONS: Record<string, SimService> = {
@@ -25,7 +28,15 @@ const QUERY_VERSIONS: Record<string, SimService> = {
   "2016-11-15": "ec2",
   "2010-08-01": "cloudwatch",
   "2011-06-15": "sts",
+  "2011-01-01": "autoscaling",
 };
+
+/** X-Amz-Target prefixes of the AWS JSON 1.1 services (unsigned requests; the AWS CLI signs). */
+const JSON_TARGETS: [string, SimService][] = [
+  ["CloudTrail_20131101.", "cloudtrail"],
+  ["com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "cloudtrail"],
+  ["AmazonEC2ContainerServiceV20141113.", "ecs"],
+];
 
 /** The service a request is for: the SigV4 scope, else protocol markers (unsigned requests). */
 export function serviceOf(req: SimRequest): SimService | undefined {
@@ -41,6 +52,8 @@ export function serviceOf(req: SimRequest): SimService | undefined {
   ) {
     return "cloudwatch";
   }
+  const json = JSON_TARGETS.find(([prefix]) => target.startsWith(prefix));
+  if (json) return json[1];
   const contentType = req.headers["content-type"] ?? "";
   if (contentType.startsWith("application/x-www-form-urlencoded") || req.query.has("Action")) {
     const form = new URLSearchParams(req.body.toString("utf8"));

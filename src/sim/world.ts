@@ -249,7 +249,111 @@ export interface World {
   metrics: MetricW[];
   buckets: Map<string, BucketW>;
   faults: FaultW[];
+  history: ChangeHistoryW;
   callLog: CallLogEntry[];
   /** The scenario's `expect:` block (free-form; read by the scenario-library tests). */
   expect?: Record<string, unknown>;
+}
+
+export interface CloudTrailEventW {
+  EventId: string;
+  EventName: string;
+  EventTime: Date;
+  EventSource: string;
+  Username?: string;
+  AccessKeyId?: string;
+  ReadOnly: "true" | "false";
+  Resources: { ResourceType?: string; ResourceName?: string }[];
+  /** The full record as the JSON string LookupEvents returns. */
+  CloudTrailEvent: string;
+}
+
+export interface CloudTrailW {
+  /** Newest first, as LookupEvents answers. */
+  events: CloudTrailEventW[];
+  requestsPerSecond: number;
+  /** Wall-clock times (ms) of the LookupEvents calls of the last second, for the rate limit. */
+  recentCalls: number[];
+}
+
+export interface ScalingActivityW {
+  ActivityId: string;
+  AutoScalingGroupName: string;
+  AutoScalingGroupARN: string;
+  Description?: string;
+  Cause?: string;
+  StartTime: Date;
+  EndTime?: Date;
+  StatusCode: string;
+  StatusMessage?: string;
+  Progress?: number;
+  Details?: string;
+}
+
+export interface AutoScalingGroupW {
+  AutoScalingGroupName: string;
+  AutoScalingGroupARN: string;
+  MinSize: number;
+  MaxSize: number;
+  DesiredCapacity: number;
+  DefaultCooldown: number;
+  AvailabilityZones: string[];
+  TargetGroupARNs: string[];
+  HealthCheckType: string;
+  HealthCheckGracePeriod: number;
+  Instances: { InstanceId: string; AvailabilityZone: string; LifecycleState: string; HealthStatus: string }[];
+  CreatedTime: Date;
+  VPCZoneIdentifier?: string;
+  Tags: {
+    Key: string;
+    Value: string;
+    ResourceId: string;
+    ResourceType: string;
+    PropagateAtLaunch: boolean;
+  }[];
+  /** Newest first, as DescribeScalingActivities answers. */
+  Activities: ScalingActivityW[];
+}
+
+export interface EcsDeploymentW {
+  id: string;
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  launchType?: string;
+  rolloutState?: string;
+  rolloutStateReason?: string;
+}
+
+export interface EcsServiceW {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  status: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  launchType: string;
+  taskDefinition: string;
+  loadBalancers: { targetGroupArn: string; containerName?: string; containerPort?: number }[];
+  deployments: EcsDeploymentW[];
+  createdAt: Date;
+}
+
+export interface EcsClusterW {
+  clusterArn: string;
+  clusterName: string;
+  status: string;
+  services: EcsServiceW[];
+}
+
+/** The change history of the account (CloudTrail, Auto Scaling, ECS); empty when the scenario has none. */
+export interface ChangeHistoryW {
+  cloudTrail: CloudTrailW;
+  autoScalingGroups: AutoScalingGroupW[];
+  ecsClusters: EcsClusterW[];
 }

@@ -7,6 +7,9 @@ import { ec2Handler } from "./ec2.ts";
 import { elbv2Handler } from "./elbv2.ts";
 import { s3Handler } from "./s3.ts";
 import { stsHandler } from "./sts.ts";
+import { cloudtrailHandler } from "./cloudtrail.ts";
+import { autoscalingHandler } from "./autoscaling.ts";
+import { ecsHandler } from "./ecs.ts";
 
 export const serviceHandlers: ServiceHandler[] = [
   elbv2Handler,
@@ -14,5 +17,8 @@ export const serviceHandlers: ServiceHandler[] = [
   ec2Handler,
   cloudwatchHandler,
   s3Handler,
+  cloudtrailHandler,
+  autoscalingHandler,
+  ecsHandler,
   // one line per service
 ];
