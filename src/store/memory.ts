@@ -23,6 +23,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const auditLimit = options.auditLimit ?? 10_000;
   const values = new Map<string, Slot>();
   const sets = new Map<string, Set<string>>();
+  const indexes = new Map<string, Map<string, number>>();
   const audit: (AuditEntry & { entryId: string })[] = [];
   let lastEntryMs = 0;
   let entrySeq = 0;
@@ -42,6 +43,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     entrySeq = ms === lastEntryMs ? entrySeq + 1 : 0;
     lastEntryMs = ms;
     return `${ms}-${entrySeq}`;
+  };
+
+  const index = (key: string) => {
+    let map = indexes.get(key);
+    if (!map) indexes.set(key, (map = new Map()));
+    return map;
+  };
+  const unindex = (key: string, member: string) => {
+    const map = indexes.get(key);
+    map?.delete(member);
+    if (map?.size === 0) indexes.delete(key);
   };
 
   return {
@@ -80,6 +92,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       if (!Number.isInteger(n)) throw new Error(`value at ${key} is not an integer`);
       slot.value = String(n + 1);
       return n + 1;
+    },
+    async setIfAbsentIndexed(key, value, ttlSeconds, entry) {
+      if (live(key)) return false;
+      values.set(key, { value, expiresAt: expiry(ttlSeconds) });
+      index(entry.index).set(entry.member, entry.score);
+      return true;
+    },
+    async compareAndSetIndexed(key, expected, next, ttlSeconds, entry) {
+      const slot = live(key);
+      if (!slot || slot.value !== expected) return false;
+      values.set(key, {
+        value: next,
+        expiresAt: ttlSeconds === undefined ? slot.expiresAt : expiry(ttlSeconds),
+      });
+      if (entry.score === null) unindex(entry.index, entry.member);
+      else index(entry.index).set(entry.member, entry.score);
+      return true;
+    },
+    async indexRange(key, maxScore, limit = 100) {
+      return [...(indexes.get(key) ?? [])]
+        .filter(([, score]) => score <= maxScore)
+        .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, limit)
+        .map(([member, score]) => ({ member, score }));
+    },
+    async removeFromIndex(key, member) {
+      unindex(key, member);
     },
     async addToSet(key, member) {
       let set = sets.get(key);

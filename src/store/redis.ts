@@ -35,6 +35,25 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 and ARGV[1] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+// SET NX (EX ttl) of KEYS[1], and only when it was created, ZADD KEYS[2] score ARGV[4] member ARGV[3].
+// ARGV[2] = ttl seconds or "". Both keys live on one node (no cluster slots: one Redis).
+const SET_NX_INDEXED = `
+local ok
+if ARGV[2] ~= '' then ok = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+else ok = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+if not ok then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+return 1`;
+
+// COMPARE_AND_SET, then ZADD KEYS[2] ARGV[5] ARGV[4], or ZREM when ARGV[5] is "".
+const COMPARE_AND_SET_INDEXED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+if ARGV[5] == '' then redis.call('ZREM', KEYS[2], ARGV[4])
+else redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4]) end
+return 1`;
+
 export function createRedisStore(options: RedisStoreOptions): Store {
   const connectTimeoutMs = options.connectTimeoutMs ?? 1000;
   const prefix = options.keyPrefix;
@@ -115,6 +134,44 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     del: (key) => run(async () => void (await redis.del(k(key)))),
     incr: (key, ttlSeconds) =>
       run(async () => Number(await redis.eval(INCR_WITH_TTL, 1, k(key), ttlSeconds ?? ""))),
+    setIfAbsentIndexed: (key, value, ttlSeconds, entry) =>
+      run(async () => {
+        const r = await redis.eval(
+          SET_NX_INDEXED,
+          2,
+          k(key),
+          k(entry.index),
+          value,
+          ttlSeconds ?? "",
+          entry.member,
+          entry.score,
+        );
+        return r === 1;
+      }),
+    compareAndSetIndexed: (key, expected, next, ttlSeconds, entry) =>
+      run(async () => {
+        const r = await redis.eval(
+          COMPARE_AND_SET_INDEXED,
+          2,
+          k(key),
+          k(entry.index),
+          expected,
+          next,
+          ttlSeconds ?? "",
+          entry.member,
+          entry.score ?? "",
+        );
+        return r === 1;
+      }),
+    indexRange: (index, maxScore, limit = 100) =>
+      run(async () => {
+        const flat = await redis.zrangebyscore(k(index), "-inf", maxScore, "WITHSCORES", "LIMIT", 0, limit);
+        const out: { member: string; score: number }[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2)
+          out.push({ member: flat[i], score: Number(flat[i + 1]) });
+        return out;
+      }),
+    removeFromIndex: (index, member) => run(async () => void (await redis.zrem(k(index), member))),
     addToSet: (key, member) => run(async () => void (await redis.sadd(k(key), member))),
     removeFromSet: (key, member) => run(async () => void (await redis.srem(k(key), member))),
     members: (key) => run(() => redis.smembers(k(key))),

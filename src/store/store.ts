@@ -17,6 +17,32 @@ export interface Store {
   /** Atomic increment; creates the key at 0 first (with the TTL when given). */
   incr(key: string, ttlSeconds?: number): Promise<number>;
 
+  /**
+   * setIfAbsent that, when it creates the key, also puts `entry.member` into the sorted index `entry.index` with
+   * `entry.score`, in one atomic step: an execution claim and its lease in the reconciler's index (a crash can
+   * never leave one without the other).
+   */
+  setIfAbsentIndexed(
+    key: string,
+    value: string,
+    ttlSeconds: number | undefined,
+    entry: IndexEntry,
+  ): Promise<boolean>;
+  /**
+   * compareAndSet that, when it replaces the value, also re-scores the member in the index (a new lease) or,
+   * with `score: null`, removes it (the execution is over), in one atomic step.
+   */
+  compareAndSetIndexed(
+    key: string,
+    expected: string,
+    next: string,
+    ttlSeconds: number | undefined,
+    entry: Omit<IndexEntry, "score"> & { score: number | null },
+  ): Promise<boolean>;
+  /** Members of a sorted index whose score is at most `maxScore`, lowest first (at most `limit`, default 100). */
+  indexRange(index: string, maxScore: number, limit?: number): Promise<{ member: string; score: number }[]>;
+  removeFromIndex(index: string, member: string): Promise<void>;
+
   /** Sets (watched channels). */
   addToSet(key: string, member: string): Promise<void>;
   removeFromSet(key: string, member: string): Promise<void>;
@@ -32,6 +58,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** A member of a sorted index (a Redis sorted set) and its score, e.g. a plan id and its lease expiry (epoch ms). */
+export interface IndexEntry {
+  index: string;
+  member: string;
+  score: number;
+}
+
 export type AuditEvent =
   | "plan-created"
   | "approved"
@@ -41,6 +74,8 @@ export type AuditEvent =
   | "execution-failed"
   | "verified"
   | "verification-failed"
+  | "outcome-unknown" // the write call timed out and the resource could not be re-read: the reconciler decides
+  | "not-applied" // an interrupted execution that, re-read from AWS, had not changed anything
   | "drift-detected"
   | "undo-planned"
   | "expired";

@@ -135,6 +135,85 @@ describe.each(backends)("store semantics: $name", (backend) => {
     expect(await store.incr("forever")).toBe(1);
   });
 
+  it("setIfAbsentIndexed creates the key and its index entry together, or neither", async () => {
+    const idx = { index: "executing", member: "pl_a", score: 5000 };
+    expect(await store.setIfAbsentIndexed("claim:a", "mine", 60, idx)).toBe(true);
+    expect(await store.setIfAbsentIndexed("claim:a", "theirs", 60, { ...idx, score: 1 })).toBe(false);
+    expect(await store.get("claim:a")).toBe("mine");
+    // The losing call did not touch the index either.
+    expect(await store.indexRange("executing", 10_000)).toEqual([{ member: "pl_a", score: 5000 }]);
+    expect(
+      await store.setIfAbsentIndexed("claim:b", "b", undefined, { ...idx, member: "pl_b", score: 3000 }),
+    ).toBe(true);
+    expect(await store.setIfAbsentIndexed("claim:c", "c", 1, { ...idx, member: "pl_c", score: 9000 })).toBe(
+      true,
+    );
+    // Lowest score first, only up to maxScore, at most limit.
+    expect(await store.indexRange("executing", 6000)).toEqual([
+      { member: "pl_b", score: 3000 },
+      { member: "pl_a", score: 5000 },
+    ]);
+    expect(await store.indexRange("executing", 1e12, 1)).toEqual([{ member: "pl_b", score: 3000 }]);
+    expect(await store.indexRange("executing", 2999)).toEqual([]);
+    expect(await store.indexRange("never", 1e12)).toEqual([]);
+    await backend.advance(1200);
+    expect(await store.get("claim:c")).toBeNull(); // the TTL applies to the key (the index is cleaned by its user)
+  });
+
+  it("setIfAbsentIndexed under 100 concurrent callers: one winner, one index entry", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        store.setIfAbsentIndexed("claim:race", `U${i}`, 60, { index: "ix", member: "pl_r", score: i }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await store.indexRange("ix", 1e12)).toEqual([{ member: "pl_r", score: winner }]);
+  });
+
+  it("compareAndSetIndexed re-scores or removes the member only when the value matched", async () => {
+    await store.setIfAbsentIndexed("claim:x", "v1", 60, { index: "ix2", member: "pl_x", score: 100 });
+    const entry = { index: "ix2", member: "pl_x" };
+    expect(
+      await store.compareAndSetIndexed("claim:x", "nope", "v2", undefined, { ...entry, score: 999 }),
+    ).toBe(false);
+    expect(await store.indexRange("ix2", 1e12)).toEqual([{ member: "pl_x", score: 100 }]);
+    expect(await store.compareAndSetIndexed("claim:x", "v1", "v2", undefined, { ...entry, score: 700 })).toBe(
+      true,
+    );
+    expect(await store.get("claim:x")).toBe("v2");
+    expect(await store.indexRange("ix2", 1e12)).toEqual([{ member: "pl_x", score: 700 }]);
+    expect(await store.compareAndSetIndexed("claim:x", "v2", "done", 60, { ...entry, score: null })).toBe(
+      true,
+    );
+    expect(await store.get("claim:x")).toBe("done");
+    expect(await store.indexRange("ix2", 1e12)).toEqual([]);
+    expect(await store.compareAndSetIndexed("absent", "a", "b", undefined, { ...entry, score: 1 })).toBe(
+      false,
+    );
+    expect(await store.indexRange("ix2", 1e12)).toEqual([]);
+  });
+
+  it("compareAndSetIndexed under 50 concurrent take-overs: exactly one wins", async () => {
+    await store.setIfAbsentIndexed("claim:t", "stale", 60, { index: "ix3", member: "pl_t", score: 1 });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.compareAndSetIndexed("claim:t", "stale", `owner-${i}`, undefined, {
+          index: "ix3",
+          member: "pl_t",
+          score: 1000 + i,
+        }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await store.get("claim:t")).toBe(`owner-${winner}`);
+    expect(await store.indexRange("ix3", 1e12)).toEqual([{ member: "pl_t", score: 1000 + winner }]);
+    await store.removeFromIndex("ix3", "pl_t");
+    await store.removeFromIndex("ix3", "never-there");
+    expect(await store.indexRange("ix3", 1e12)).toEqual([]);
+  });
+
   it("sets add, remove and list members without duplicates", async () => {
     await store.addToSet("ch", "C1");
     await store.addToSet("ch", "C2");
@@ -190,6 +269,8 @@ describe("redis store when Redis is unreachable", () => {
       () => store.get("a"),
       () => store.setIfAbsent("a", "b", 10),
       () => store.compareAndSet("a", "b", "c"),
+      () => store.setIfAbsentIndexed("a", "b", 10, { index: "i", member: "m", score: 1 }),
+      () => store.indexRange("i", 1),
       () => store.appendAudit(entry({})),
       () => store.ping(),
     ];

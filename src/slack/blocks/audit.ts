@@ -12,6 +12,8 @@ const EVENT_ICON: Record<AuditEntry["event"], string> = {
   "execution-failed": ":x:",
   verified: ":white_check_mark:",
   "verification-failed": ":warning:",
+  "outcome-unknown": ":grey_question:",
+  "not-applied": ":heavy_minus_sign:",
   "drift-detected": ":no_entry:",
   "undo-planned": ":leftwards_arrow_with_hook:",
   expired: ":hourglass:",
