@@ -75,7 +75,10 @@ export function register(app: App, deps: AppDeps): void {
   });
 
   on(ACTION.approve, "approving the plan", async (click, client) => {
-    const result = await approvalFlowFor(deps, client).approve(click.value, click.user);
+    const result = await approvalFlowFor(deps, client).approve(click.value, click.user, {
+      // Where the plan message is: a reconciler in any replica posts the outcome there if this one stops.
+      slack: { channel: click.channel, messageTs: click.messageTs, threadTs: click.threadTs },
+    });
     return { how: "replace", message: renderOutcome(result) };
   });
 

@@ -66,6 +66,12 @@ export const ConfigSchema = z
     APPROVER_USERGROUP: z.string().optional(),
     ALLOW_SELF_APPROVAL: bool,
     PLAN_TTL_SECONDS: int(900, 30, 86_400),
+    /** The execution lease of an approved plan: longer than its writes, the re-reads after them and verification. */
+    EXECUTION_LEASE_SECONDS: int(120, 2, 3600),
+    /** How often the reconciler looks for executions whose lease expired (and once at start). */
+    RECONCILE_INTERVAL_SECONDS: int(30, 1, 3600),
+    /** This replica's name as a lease owner (default host:pid). */
+    REPLICA_ID: z.string().max(200).optional(),
 
     TRIAGE_CHANNELS: csv,
     TRIAGE_DEDUPE_SECONDS: int(600, 1, 86_400),

@@ -50,7 +50,10 @@ export const fix: Subcommand = {
     const flow = approvalFlowFor(deps, client);
     let result;
     try {
-      result = await flow.approve(parsed.planId, command.user_id, { overrides: parsed.overrides });
+      result = await flow.approve(parsed.planId, command.user_id, {
+        overrides: parsed.overrides,
+        slack: { channel: command.channel_id },
+      });
     } catch (e) {
       await respond(renderRefusal(e, "approving the plan"));
       return;

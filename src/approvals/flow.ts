@@ -3,10 +3,17 @@
  * then drift check, apply, verify: execute.ts) | reject; and undo (the inverse plan, through the same approval).
  *
  * Exactly once: the decision on a plan is one SET NX of `plan:<id>:claim` (approve and reject compete for the
- * same key), so double clicks, Slack retries and several replicas lead to at most one execution. Refusals
- * before the claim throw AlbDoctorError("forbidden" | "conflict" | "not-found"); outcomes after it (executed,
- * unverified, failed, drifted) are returned. Fail closed: without the store nothing reaches AWS.
+ * same key), so double clicks, Slack retries and several replicas lead to at most one execution. An approval's
+ * claim carries the execution lease (claims.ts); the reconciler (reconcile.ts) closes executions whose owner
+ * stopped. Refusals before the claim throw AlbDoctorError("forbidden" | "conflict" | "not-found"); outcomes after
+ * it (executed, unverified, failed, drifted, unknown) are returned. Fail closed: without the store nothing
+ * reaches AWS.
+ *
+ * A claim whose call failed (store timeout) may still land later. Each approve attempt has its own token; an
+ * attempt that saw its claim fail remembers the token, so a later click on this replica takes that claim over
+ * instead of hearing "already approved" (elsewhere, the reconciler closes it once its lease expires).
  */
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { AwsClients } from "../aws/clients.ts";
 import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
@@ -14,12 +21,16 @@ import type { ObservedDurations } from "../remediate/aws.ts";
 import { fixModule } from "../remediate/fixes.ts";
 import { type Plan, blockingRisks } from "../remediate/plan.ts";
 import type { Store } from "../store/store.ts";
-import { type ApprovalOutcome, executePlan } from "./execute.ts";
+import { createClaims, type HeldClaim, newToken, type SlackPlace } from "./claims.ts";
+import { type ApprovalOutcome, type ExecuteContext, executePlan } from "./execute.ts";
+import { createPendingWrites } from "./pending.ts";
+import { reconcileExpired } from "./reconcile.ts";
 import { type FixOffer, loadFixOffer } from "./offers.ts";
 import { createPlanRecords } from "./plan-records.ts";
 import type { ApproverPolicy } from "./policy.ts";
 
 export type { ApprovalOutcome } from "./execute.ts";
+export type { SlackPlace } from "./claims.ts";
 export { PLAN_ID } from "./plan-records.ts";
 
 export interface FlowDeps {
@@ -29,10 +40,39 @@ export interface FlowDeps {
   planTtlSeconds: number;
   now: () => Date;
   logger?: Logger;
+  /** The execution lease (default 120 s): longer than a write, the re-reads after it and the verification. */
+  leaseSeconds?: number;
+  /** This replica, as the lease owner (default host:pid). */
+  replicaId?: string;
+  /** How long to re-read after a write that may have landed (default: the AWS call deadline). */
+  settleMs?: number;
 }
 
+/** Tokens of approve attempts whose claim call failed, per plan; bounded (oldest dropped). */
+const ABANDONED_MAX = 1000;
+
 export function createApprovalFlow(deps: FlowDeps) {
-  const records = createPlanRecords(deps);
+  const claims = createClaims({
+    store: deps.store,
+    now: deps.now,
+    leaseMs: (deps.leaseSeconds ?? 120) * 1000,
+    owner: deps.replicaId ?? `${hostname()}:${process.pid}`,
+  });
+  const records = createPlanRecords({ ...deps, claims });
+  const pending = createPendingWrites({ logger: deps.logger });
+  const ctx: ExecuteContext = {
+    records,
+    claims,
+    pending,
+    aws: deps.aws,
+    settleMs: deps.settleMs ?? deps.aws.callDeadlineMs,
+    logger: deps.logger,
+  };
+  const abandoned = new Map<string, string>();
+  const abandon = (planId: string, token: string) => {
+    abandoned.set(planId, token);
+    if (abandoned.size > ABANDONED_MAX) abandoned.delete(abandoned.keys().next().value!);
+  };
   const refuse = async (plan: Plan, user: string, error: AlbDoctorError): Promise<never> => {
     await records.audit(plan, "refused", user, { detail: error.message }).catch(() => undefined);
     throw error;
@@ -60,9 +100,15 @@ export function createApprovalFlow(deps: FlowDeps) {
     return plan;
   }
 
-  async function approve(planId: string, user: string, overrides: string[] = []): Promise<ApprovalOutcome> {
+  async function approve(
+    planId: string,
+    user: string,
+    overrides: string[] = [],
+    slack?: SlackPlace,
+  ): Promise<ApprovalOutcome> {
     const plan = await records.get(planId);
-    await assertOpen(plan);
+    // A claim of this replica's own failed attempt is not a decision: retakeAbandoned below takes it over.
+    if (!abandoned.has(plan.id)) await assertOpen(plan);
     if (deps.now().getTime() >= Date.parse(plan.expiresAt)) {
       await records.audit(plan, "expired", user, { detail: `approval attempted after ${plan.expiresAt}` });
       throw new AlbDoctorError(
@@ -85,16 +131,37 @@ export function createApprovalFlow(deps: FlowDeps) {
         }),
       );
 
-    if (!(await records.claim(plan.id, { by: user, decision: "approve", at: deps.now().toISOString() })))
-      throw alreadyDecided(plan, await records.closedReason(plan));
-    // From here on this caller is the only executor of the plan.
-    const overridden = overrides.filter((o) => plan.risks.some((r) => r.id === o && r.level === "block"));
-    plan.state = "approved";
-    await records.save(plan);
-    await records.audit(plan, "approved", user, {
-      detail: overridden.length ? `overriding risk checks: ${overridden.join(", ")}` : undefined,
-    });
-    return executePlan(records, deps.aws, plan, user);
+    const token = newToken();
+    try {
+      const at = deps.now().toISOString();
+      const claim =
+        (await claims.claimExecution(plan.id, { by: user, at, token, slack })) ??
+        (await retakeAbandoned(plan.id, { by: user, at, token, ...(slack ? { slack } : {}) }));
+      if (!claim) throw alreadyDecided(plan, await records.closedReason(plan));
+      // From here on this caller is the only executor of the plan.
+      const overridden = overrides.filter((o) => plan.risks.some((r) => r.id === o && r.level === "block"));
+      plan.state = "executing";
+      await records.save(plan);
+      await records.audit(plan, "approved", user, {
+        detail: overridden.length ? `overriding risk checks: ${overridden.join(", ")}` : undefined,
+      });
+      return await executePlan(ctx, plan, user, claim);
+    } catch (e) {
+      // Nothing reached AWS (executePlan throws only before the write): a later click may take this over.
+      if (isAlbDoctorError(e, "store-unavailable")) abandon(plan.id, token);
+      throw e;
+    }
+  }
+
+  /** This replica's earlier attempt whose claim call failed but landed anyway: take it over (new token). */
+  async function retakeAbandoned(planId: string, changes: Partial<HeldClaim["decision"]>) {
+    const token = abandoned.get(planId);
+    if (!token) return null;
+    const current = await claims.read(planId);
+    if (current?.decision.token !== token || current.decision.state !== "executing") return null;
+    const taken = await claims.renew(current, changes);
+    if (taken) abandoned.delete(planId);
+    return taken;
   }
 
   async function reject(planId: string, user: string): Promise<Plan> {
@@ -106,7 +173,7 @@ export function createApprovalFlow(deps: FlowDeps) {
         user,
         new AlbDoctorError("forbidden", "only the requester or an approver may reject this plan"),
       );
-    if (!(await records.claim(plan.id, { by: user, decision: "reject", at: deps.now().toISOString() })))
+    if (!(await claims.claimRejection(plan.id, { by: user, at: deps.now().toISOString() })))
       throw alreadyDecided(plan, await records.closedReason(plan));
     plan.state = "rejected";
     await records.save(plan);
@@ -127,7 +194,7 @@ export function createApprovalFlow(deps: FlowDeps) {
       const previous = await records.get(previousId).catch(() => null);
       if (previous?.state === "pending" && deps.now().getTime() < Date.parse(previous.expiresAt))
         return previous;
-      if (previous?.state === "executed" || previous?.state === "approved")
+      if (previous?.state === "executed" || previous?.state === "approved" || previous?.state === "executing")
         throw new AlbDoctorError("conflict", `plan ${planId} was already undone by plan ${previous.id}`);
     }
     const plan = await records.create(fixModule(original.fixId).inverse(original), user, {
@@ -156,10 +223,14 @@ export function createApprovalFlow(deps: FlowDeps) {
       options: { observed?: ObservedDurations } = {},
     ) => failClosed(() => createPlan(offer, requestedBy, options.observed)),
     getPlan: (id: string) => failClosed(() => records.get(id)),
-    approve: (planId: string, user: string, options: { overrides?: string[] } = {}) =>
-      failClosed(() => approve(planId, user, options.overrides)),
+    approve: (planId: string, user: string, options: { overrides?: string[]; slack?: SlackPlace } = {}) =>
+      failClosed(() => approve(planId, user, options.overrides, options.slack)),
     reject: (planId: string, user: string) => failClosed(() => reject(planId, user)),
     undo: (planId: string, user: string) => failClosed(() => undo(planId, user)),
+    /** One reconciler round: executions whose lease expired, re-read from AWS and recorded. */
+    reconcile: () => reconcileExpired(ctx),
+    /** Audit entries and final states still waiting for the store. */
+    pendingWrites: pending,
     history: (options: { ref?: string; limit?: number } = {}) =>
       failClosed(() => deps.store.readAudit({ resource: options.ref, limit: options.limit ?? 20 })),
   };

@@ -27,6 +27,8 @@ export function approvalFlowFor(deps: AppDeps, client: WebClient): ApprovalFlow 
       aws: deps.aws,
       policy,
       planTtlSeconds: deps.config.PLAN_TTL_SECONDS,
+      leaseSeconds: deps.config.EXECUTION_LEASE_SECONDS,
+      replicaId: deps.config.REPLICA_ID,
       now: deps.now,
       logger: deps.logger.child({ component: "approvals" }),
     });

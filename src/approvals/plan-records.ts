@@ -1,32 +1,25 @@
 /**
- * Plans in the store: the plan document (`plan:<id>`), the one decision per plan (`plan:<id>:claim`, a SET NX
- * that approve and reject compete for), the undo link (`plan:<id>:undo`) and the audit entries about a plan.
+ * Plans in the store: the plan document (`plan:<id>`), the undo link (`plan:<id>:undo`) and the audit entries
+ * about a plan. The one decision per plan (`plan:<id>:claim`, with its execution lease) is claims.ts.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { AlbDoctorError } from "../domain/errors.ts";
 import type { Plan, PlanDraft } from "../remediate/plan.ts";
 import type { AuditEntry, AuditEvent, Store } from "../store/store.ts";
+import { type Claims, KEEP_DONE_SECONDS } from "./claims.ts";
 
 export const PLAN_ID = /^pl_[A-Za-z0-9_-]{6,40}$/;
-/** How long a decided plan stays available for Undo and history. */
-export const KEEP_DONE_SECONDS = 7 * 86_400;
-
-export interface Decision {
-  by: string;
-  decision: "approve" | "reject";
-  at: string;
-}
 
 export function createPlanRecords(options: {
   store: Store;
   now: () => Date;
   planTtlSeconds: number;
+  claims: Claims;
   logger?: Logger;
 }) {
   const { store, now } = options;
   const planKey = (id: string) => `plan:${id}`;
-  const claimKey = (id: string) => `plan:${id}:claim`;
   const undoKey = (id: string) => `plan:${id}:undo`;
 
   const audit = (plan: Plan, event: AuditEvent, actor: string, extra: Partial<AuditEntry> = {}) =>
@@ -44,24 +37,8 @@ export function createPlanRecords(options: {
   const records = {
     store,
     audit,
-    /** After AWS changed, a store failure must not hide the outcome: log it and go on. */
-    async auditAfterChange(plan: Plan, event: AuditEvent, actor: string, extra: Partial<AuditEntry> = {}) {
-      try {
-        await audit(plan, event, actor, extra);
-      } catch (e) {
-        options.logger?.error({ err: e, planId: plan.id, event }, "audit entry lost after an AWS change");
-      }
-    },
     save: (plan: Plan, ttlSeconds = KEEP_DONE_SECONDS) =>
       store.set(planKey(plan.id), JSON.stringify(plan), ttlSeconds),
-    /** Saves the final state, logging (not throwing) when the store fails after AWS changed. */
-    async saveFinal(plan: Plan) {
-      try {
-        await records.save(plan);
-      } catch (e) {
-        options.logger?.error({ err: e, planId: plan.id }, "could not save the plan's final state");
-      }
-    },
     async get(id: string): Promise<Plan> {
       if (!PLAN_ID.test(id)) throw new AlbDoctorError("usage", `"${id}" is not a plan id (pl_...)`);
       const raw = await store.get(planKey(id));
@@ -92,14 +69,11 @@ export function createPlanRecords(options: {
       return plan;
     },
     remove: (id: string) => store.del(planKey(id)),
-    /** The atomic decision: true for exactly one caller per plan, ever. */
-    claim: (planId: string, decision: Decision) =>
-      store.setIfAbsent(claimKey(planId), JSON.stringify(decision), KEEP_DONE_SECONDS),
     /** Why a plan cannot be decided any more ("already approved by <@U>"), or null while it is open. */
     async closedReason(plan: Plan): Promise<string | null> {
-      const raw = await store.get(claimKey(plan.id));
-      if (raw) {
-        const d = JSON.parse(raw) as Decision;
+      const claim = await options.claims.read(plan.id);
+      if (claim) {
+        const d = claim.decision;
         return d.decision === "approve" ? `already approved by <@${d.by}>` : `already rejected by <@${d.by}>`;
       }
       return plan.state === "pending" ? null : `plan ${plan.id} is ${plan.state}`;

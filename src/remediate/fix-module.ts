@@ -74,17 +74,7 @@ export function defineFix(spec: FixModuleSpec): FixModule {
       return { requestId: requestIds.join(","), requestIds };
     },
     async verify(clients, plan) {
-      const current = await spec.readCurrent(clients, plan);
-      const checks = Object.keys(plan.after).map((setting) => {
-        const wanted = plan.after[setting];
-        const actual = current[setting] ?? null;
-        return { setting, wanted, actual, ok: wanted === actual };
-      });
-      const failed = checks.filter((c) => !c.ok);
-      const summary = failed.length
-        ? `still not as planned: ${failed.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}, wanted ${c.wanted ?? "(unset)"}`).join("; ")}`
-        : `verified: ${checks.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}`).join("; ")}`;
-      return { ok: failed.length === 0, checks, summary };
+      return compareWithAfter(plan, await spec.readCurrent(clients, plan));
     },
     inverse(plan) {
       const before = plan.after;
@@ -103,6 +93,20 @@ export function defineFix(spec: FixModuleSpec): FixModule {
       });
     },
   };
+}
+
+/** Verification of settings already read: every setting of the plan's `after` has its value. Pure. */
+export function compareWithAfter(plan: Pick<Plan, "after">, current: Settings): Verification {
+  const checks = Object.keys(plan.after).map((setting) => {
+    const wanted = plan.after[setting];
+    const actual = current[setting] ?? null;
+    return { setting, wanted, actual, ok: wanted === actual };
+  });
+  const failed = checks.filter((c) => !c.ok);
+  const summary = failed.length
+    ? `still not as planned: ${failed.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}, wanted ${c.wanted ?? "(unset)"}`).join("; ")}`
+    : `verified: ${checks.map((c) => `${c.setting} is ${c.actual ?? "(unset)"}`).join("; ")}`;
+  return { ok: failed.length === 0, checks, summary };
 }
 
 export function unique<T>(xs: T[]): T[] {

@@ -8,7 +8,8 @@ import type { FixId } from "../domain/ids.ts";
 
 export type PlanState =
   | "pending" // waiting for an approver
-  | "approved" // claimed by an approver, executing
+  | "approved" // claimed by an approver (plans decided before execution leases existed)
+  | "executing" // claimed by an approver; an owner holds the execution lease (the reconciler closes it if it dies)
   | "executed" // AWS call done and verified
   | "unverified" // AWS call done, but re-reading did not show the change
   | "failed" // the AWS call failed

@@ -17,9 +17,11 @@ import type { Logger } from "pino";
 import { registerAll } from "../../commands/index.ts";
 import { requireSlack } from "../config.ts";
 import type { AppDeps } from "./deps.ts";
+import { approvalFlowFor } from "../approvals/for-app.ts";
 import { healthRoutes } from "./health.ts";
 import { SlackAuth, type SlackAuthState } from "./auth.ts";
 import { guardRequests } from "./request-guard.ts";
+import { type Reconciler, startReconciler } from "./reconciler.ts";
 import { Work } from "./work.ts";
 
 /** The one path Slack posts to (commands, interactions and events). */
@@ -27,6 +29,8 @@ const EVENTS_PATH = "/slack/events";
 
 export interface SlackApp {
   app: App;
+  /** The reconciler of interrupted executions (running once started). */
+  readonly reconciler: Reconciler | undefined;
   deps: AppDeps & { work: Work };
   /** Whether auth.test succeeded, or why not (also on /readyz). */
   slackAuth(): SlackAuthState;
@@ -94,10 +98,23 @@ export function createSlackApp(input: AppDeps): SlackApp {
   registerAll(app, deps);
 
   let server: Server | undefined;
+  let reconciler: Reconciler | undefined;
+  // Executions a stopped replica left behind (or this one, before a restart): once at start, then periodically.
+  const startReconciling = () => {
+    reconciler = startReconciler({
+      flow: approvalFlowFor(deps, app.client),
+      client: app.client,
+      intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+      logger: deps.logger.child({ component: "reconciler" }),
+    });
+  };
   return {
     app,
     deps,
     slackAuth: () => auth.state,
+    get reconciler() {
+      return reconciler;
+    },
     async start() {
       auth.start();
       if (socketMode) {
@@ -109,14 +126,17 @@ export function createSlackApp(input: AppDeps): SlackApp {
           { mode: "socket", healthPort: port },
           "alb-doctor connected to Slack in Socket Mode",
         );
+        startReconciling();
         return { port, mode: "socket" as const };
       }
       server = (await app.start(config.PORT)) as Server;
       const port = (server.address() as AddressInfo).port;
       deps.logger.info({ mode: "http", port }, "alb-doctor listening for Slack on /slack/events");
+      startReconciling();
       return { port, mode: "http" as const };
     },
     async stop(options = {}) {
+      await reconciler?.stop();
       const finished = await deps.work.drain(options.drainMs ?? 20_000);
       if (!finished) deps.logger.warn({ left: deps.work.size }, "stopping with diagnoses still running");
       auth.stop();

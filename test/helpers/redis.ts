@@ -30,11 +30,23 @@ export interface RedisProxy {
   url: string;
   /** Stops Redis as the app sees it: closes the port and cuts every open connection. */
   stop(): Promise<void>;
+  /** Listens again on the same port (after stop): Redis is "back". */
+  start(): Promise<void>;
+  /**
+   * Holds the bytes sent to Redis (they reach it only on resume): a Redis that stopped answering. With `from`,
+   * commands pass until one containing that text (e.g. a script's "ZADD"); it and all after it are held.
+   */
+  pause(from?: string): void;
+  /** Sends what was held, in order, and forwards again. */
+  resume(): void;
 }
 
 /** A TCP proxy in front of the real Redis, so a test can "stop Redis" for one app without touching Redis. */
 export async function startRedisProxy(target = new URL(TEST_REDIS_URL)): Promise<RedisProxy> {
   const sockets = new Set<Socket>();
+  let paused = false;
+  let holdFrom: string | undefined;
+  const held: { upstream: Socket; data: Buffer }[] = [];
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 6379), target.hostname);
     for (const s of [client, upstream]) {
@@ -45,11 +57,21 @@ export async function startRedisProxy(target = new URL(TEST_REDIS_URL)): Promise
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
+    client.on("data", (data: Buffer) => {
+      if (paused && holdFrom !== undefined && !data.includes(holdFrom)) upstream.write(data);
+      else if (paused) {
+        holdFrom = undefined; // everything after the first held command waits too (Redis answers in order)
+        held.push({ upstream, data });
+      } else upstream.write(data);
+    });
+    client.on("end", () => upstream.end());
     upstream.pipe(client);
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
+  const listen = async (port: number) => {
+    server.listen(port, "127.0.0.1");
+    await once(server, "listening");
+  };
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -57,6 +79,15 @@ export async function startRedisProxy(target = new URL(TEST_REDIS_URL)): Promise
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of sockets) s.destroy();
       await closed;
+    },
+    start: () => listen(port),
+    pause(from) {
+      paused = true;
+      holdFrom = from;
+    },
+    resume() {
+      paused = false;
+      for (const { upstream, data } of held.splice(0)) if (!upstream.destroyed) upstream.write(data);
     },
   };
 }

@@ -80,12 +80,14 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
     unverified: ":warning:",
     failed: ":x:",
     drifted: ":no_entry:",
+    unknown: ":grey_question:",
   }[result.outcome];
   const word = {
     executed: "Applied and verified",
     unverified: "Applied, not verified",
     failed: "Failed",
     drifted: "Aborted (drift)",
+    unknown: "Outcome unknown, re-checking",
   }[result.outcome];
   const title = `${word}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
   const blocks: Block[] = [
@@ -94,8 +96,16 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
       text: { type: "plain_text", emoji: true, text: truncate(`${title}`, LIMITS.headerText) },
     },
     section(`${icon} ${escapeMrkdwn(result.message)}`),
-    section(changesText(plan)),
   ];
+  if (result.auditPending)
+    blocks.push(
+      section(
+        result.outcome === "executed" || result.outcome === "unverified"
+          ? ":warning: *The change is applied, but its audit entry is pending*: the store cannot be reached. It is retried until it lands."
+          : ":warning: *The audit entry is pending*: the store cannot be reached. It is retried until it lands.",
+      ),
+    );
+  blocks.push(section(changesText(plan)));
   if (result.verification?.checks.length)
     blocks.push(
       section(
