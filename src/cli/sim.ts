@@ -36,6 +36,11 @@ export function register(program: Command, io: CliIo): void {
           `  endpoint  ${sim.endpoint}`,
           `  clock     ${w.now.toISOString()}${opts.live ? " (live: shifted to the wall clock)" : ""}`,
           `  account   ${w.accountId} in ${w.region}`,
+          ...w.accounts.map(
+            (a) =>
+              `  account   ${a.accountId} in ${a.region}${a.alias ? ` (${a.alias})` : ""}` +
+              (a.roleName ? `, via AssumeRole of arn:aws:iam::${a.accountId}:role/${a.roleName}` : ""),
+          ),
           ...w.loadBalancers.map((lb) => `  ALB       ${lb.LoadBalancerName}  ${lb.LoadBalancerArn}`),
           "",
           "Set in the shell of the program that should use it:",

@@ -40,6 +40,8 @@ export function deriveWorld(s: Scenario, name: string, now: Date, problems: Prob
       s.now ? now.getTime() - Date.parse(s.now) : 0,
       problems,
     ),
+    accounts: [],
+    sessions: new Map(),
     callLog: [],
     ...(s.expect !== undefined ? { expect: s.expect } : {}),
   };

@@ -54,7 +54,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       ? {
           reload() {
             // In place, so everyone holding `world` sees the reloaded account.
-            Object.assign(world, load(), { callLog: [] });
+            // Sessions from AssumeRole outlive a reload, as credentials outlive a change in the account.
+            const fresh = load();
+            for (const a of fresh.accounts) a.world.sessions = world.sessions;
+            Object.assign(world, fresh, { callLog: [], sessions: world.sessions });
           },
         }
       : {}),

@@ -58,17 +58,8 @@ const fault = z.strictObject({
   LatencyMs: intIn(0, 600_000).optional(),
 });
 
-export const ScenarioSchema = z.strictObject({
-  name: str.optional(),
-  description: str.optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "expected a region such as us-east-1" })
-    .default("us-east-1"),
-  accountId: scalarString
-    .pipe(z.string().regex(/^\d{12}$/, { message: "expected 12 digits" }))
-    .default("123456789012"),
-  now: time.optional(),
+/** The keys that describe one account (the caller's own, or one of `accounts`). */
+const accountKeys = {
   vpcs: z.array(vpc).default([]),
   subnets: z.array(subnet).default([]),
   securityGroups: z.array(securityGroup).default([]),
@@ -84,6 +75,39 @@ export const ScenarioSchema = z.strictObject({
   cloudTrail: cloudTrail.optional(),
   autoScaling: autoScaling.optional(),
   ecs: ecs.optional(),
+};
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "expected a region such as us-east-1" });
+const accountId = scalarString.pipe(z.string().regex(/^\d{12}$/, { message: "expected 12 digits" }));
+
+/**
+ * Another account (or another region of one), reached through STS AssumeRole of
+ * arn:aws:iam::accountId:role/roleName. The clock is the scenario's; the region defaults to the scenario's.
+ * An entry with the caller's own account id and no roleName is that account in another region.
+ */
+const otherAccount = z.strictObject({
+  accountId,
+  alias: str.optional(),
+  region: region.optional(),
+  roleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+    .optional(),
+  /** When set, AssumeRole must pass this ExternalId (as a trust policy with sts:ExternalId requires). */
+  externalId: str.optional(),
+  ...accountKeys,
+});
+
+export const ScenarioSchema = z.strictObject({
+  name: str.optional(),
+  description: str.optional(),
+  region: region.default("us-east-1"),
+  accountId: accountId.default("123456789012"),
+  now: time.optional(),
+  ...accountKeys,
+  accounts: z.array(otherAccount).default([]),
   expect: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -92,3 +116,4 @@ export type ScenarioLoadBalancer = Scenario["loadBalancers"][number];
 export type ScenarioTargetGroup = Scenario["targetGroups"][number];
 export type ScenarioAction = z.output<typeof action>;
 export type ScenarioAccessLogFile = z.output<typeof accessLogFile>;
+export type ScenarioAccount = z.output<typeof otherAccount>;

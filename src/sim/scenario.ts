@@ -82,11 +82,54 @@ export function loadScenarioObject(
   const offsetMs = options.live ? wall.getTime() - recordedNow.getTime() : 0;
   const now = new Date(recordedNow.getTime() + offsetMs);
 
+  const name = scenario.name ?? options.defaultName ?? "scenario";
+  const world = deriveAccount(scenario, name, now, offsetMs, [], source);
+  world.accounts = scenario.accounts.map((entry, i) => {
+    const { alias, roleName, externalId, ...keys } = entry;
+    const sub: Scenario = {
+      ...keys,
+      region: entry.region ?? scenario.region,
+      now: scenario.now,
+      accounts: [],
+    };
+    const subWorld = deriveAccount(
+      sub,
+      `${name}/${alias ?? entry.accountId}`,
+      now,
+      offsetMs,
+      ["accounts", i],
+      source,
+    );
+    subWorld.sessions = world.sessions;
+    return {
+      accountId: entry.accountId,
+      region: sub.region,
+      ...(alias !== undefined ? { alias } : {}),
+      ...(roleName !== undefined ? { roleName } : {}),
+      ...(externalId !== undefined ? { externalId } : {}),
+      world: subWorld,
+    };
+  });
+  return world;
+}
+
+/** One account's World; problems name their place under `at` (e.g. accounts[1].loadBalancers[0]). */
+function deriveAccount(
+  s: Scenario,
+  name: string,
+  now: Date,
+  offsetMs: number,
+  at: ProblemPath,
+  source: string,
+): World {
   const problems = new Problems();
-  const world = deriveWorld(scenario, scenario.name ?? options.defaultName ?? "scenario", now, problems);
-  problems.throwIfAny(source);
-  addAccessLogObjects(world, scenario, offsetMs, problems);
-  problems.throwIfAny(source);
+  const world = deriveWorld(s, name, now, problems);
+  if (problems.empty) addAccessLogObjects(world, s, offsetMs, problems);
+  if (!problems.empty) {
+    const prefixed = new Problems();
+    for (const p of problems.list) prefixed.add([...at, ...p.path], p.message);
+    prefixed.throwIfAny(source);
+  }
   return world;
 }
 

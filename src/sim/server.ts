@@ -11,6 +11,7 @@ import type { ServiceHandler, SimRequest, SimResponse, SimService } from "./cont
 import { SimError } from "./contract.ts";
 import type { FaultW, World } from "./world.ts";
 import { faultError } from "./faults.ts";
+import { worldFor } from "./accounts.ts";
 
 const SCOPE_SERVICES: Record<string, SimService> = {
   elasticloadbalancing: "elbv2",
@@ -137,7 +138,7 @@ function activeFaults(world: World, service: SimService, action: string): FaultW
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  world: World,
+  root: World,
   handlers: Map<SimService, ServiceHandler>,
 ): Promise<void> {
   const started = performance.now();
@@ -163,6 +164,8 @@ async function serve(
   };
   const service = serviceOf(simReq);
   simReq.requestId = newRequestId(service);
+  // The account (and region) the request's credentials reach; its own faults and call log apply.
+  const world = worldFor(root, simReq);
   const handler = service ? handlers.get(service) : undefined;
   if (!service || !handler) {
     send(res, simReq, service, {

@@ -250,6 +250,10 @@ export interface World {
   buckets: Map<string, BucketW>;
   faults: FaultW[];
   history: ChangeHistoryW;
+  /** The other accounts and regions of the scenario (on the caller's own world; empty on the others). */
+  accounts: AccountW[];
+  /** Sessions from AssumeRole, one map shared by every world of the scenario. */
+  sessions: Map<string, SessionW>;
   callLog: CallLogEntry[];
   /** The scenario's `expect:` block (free-form; read by the scenario-library tests). */
   expect?: Record<string, unknown>;
@@ -356,4 +360,27 @@ export interface ChangeHistoryW {
   cloudTrail: CloudTrailW;
   autoScalingGroups: AutoScalingGroupW[];
   ecsClusters: EcsClusterW[];
+}
+
+/** Another account (or region) of the scenario, and what reaches it. */
+export interface AccountW {
+  accountId: string;
+  region: string;
+  alias?: string;
+  /** The role AssumeRole must name (arn:aws:iam::accountId:role/roleName); absent: not assumable. */
+  roleName?: string;
+  externalId?: string;
+  world: World;
+}
+
+/** Credentials that STS AssumeRole handed out, by access key id. */
+export interface SessionW {
+  accessKeyId: string;
+  accountId: string;
+  roleArn: string;
+  assumedRoleArn: string;
+  roleSessionName: string;
+  sourceIdentity?: string;
+  /** Wall-clock expiry (the SDK refreshes credentials by the wall clock). */
+  expires: Date;
 }
