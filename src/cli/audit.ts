@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
+import { terminalText } from "../domain/text.ts";
 import { createStore } from "../store/index.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { CliIo } from "./io.ts";
@@ -50,7 +51,7 @@ export function formatEntry(e: AuditEntry): string {
   if (e.awsRequestId) parts.push(`request ${e.awsRequestId}`);
   if (e.detail) parts.push(`- ${e.detail}`);
   parts.push(`[${e.planId}]`);
-  return parts.join("  ");
+  return terminalText(parts.join("  "), { inline: true });
 }
 
 function changeOf(before: unknown, after: unknown): string {

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { isAlbDoctorError } from "../domain/errors.ts";
+import { terminalText } from "../domain/text.ts";
 import type { CliIo } from "./io.ts";
 import { processIo } from "./io.ts";
 import { register as registerAudit } from "./audit.ts";
@@ -56,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       );
       return 2;
     }
-    for (const line of errorLines(e)) io.err(`alb-doctor: ${line}\n`);
+    for (const line of errorLines(e)) io.err(`alb-doctor: ${terminalText(line, { inline: true })}\n`);
     if (process.env.ALB_DOCTOR_DEBUG && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return 2;
   }

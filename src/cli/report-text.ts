@@ -1,5 +1,6 @@
 /** The report for people in a terminal: root cause first, its evidence and fixes, then the rest. */
 import type { Finding, Report } from "../domain/report.ts";
+import { capText, mapStrings, terminalText } from "../domain/text.ts";
 import { formatDuration } from "../domain/window.ts";
 
 interface Style {
@@ -10,6 +11,9 @@ interface Style {
   green(s: string): string;
   cyan(s: string): string;
 }
+
+/** One evidence item or resource at most this long (the full length is noted), so the rest stays in view. */
+export const MAX_EVIDENCE_CHARS = 500;
 
 const plain: Style = {
   bold: (s) => s,
@@ -29,7 +33,10 @@ const ansi: Style = {
   cyan: sgr("36"),
 };
 
-export function renderReportText(report: Report, options: { color?: boolean } = {}): string {
+export function renderReportText(input: Report, options: { color?: boolean } = {}): string {
+  // Every string of the report may carry outside text: no control or bidi character reaches the terminal.
+  // Colours are added after this, so the only escape sequences in the output are ours.
+  const report = mapStrings(input, (x) => terminalText(x));
   const s = options.color ? ansi : plain;
   const out: string[] = [];
   const lb = report.loadBalancer;
@@ -112,9 +119,11 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
   ];
   if (f.causedBy) lines.push(`    ${s.dim(`follows from ${f.causedBy}`)}`);
   for (const e of full ? f.evidence : f.evidence.slice(0, 2))
-    lines.push(`    - ${e.detail} ${s.dim(`(${e.source})`)}`);
+    lines.push(`    - ${capText(e.detail, MAX_EVIDENCE_CHARS)} ${s.dim(`(${e.source})`)}`);
   if (full && f.resources.length)
-    lines.push(`    ${s.dim("resources:")} ${f.resources.map(shortArn).join(", ")}`);
+    lines.push(
+      `    ${s.dim("resources:")} ${f.resources.map((r) => capText(shortArn(r), MAX_EVIDENCE_CHARS)).join(", ")}`,
+    );
   for (const fix of f.fixes) {
     const kind = fix.automated ? "automated fix" : "manual fix";
     lines.push(`    ${s.cyan(kind)}: ${fix.summary} ${s.dim(`[${fix.id}]`)}`);

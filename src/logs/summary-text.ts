@@ -1,5 +1,9 @@
 /** A LogSummary for people in a terminal: what failed, how often, where, and a sample line per cause. */
 import type { BucketStats, LogErrorClass, LogSummary, Quantiles } from "../domain/log-summary.ts";
+import { capText, displayPath, mapStrings, terminalText } from "../domain/text.ts";
+
+/** A sample line at most this long (the full length is noted). */
+const MAX_SAMPLE_CHARS = 500;
 
 const CLASS_TEXT: Record<LogErrorClass, string> = {
   "target-5xx": "5xx returned by the target (application)",
@@ -17,7 +21,11 @@ const CLASS_TEXT: Record<LogErrorClass, string> = {
   "elb-5xx-other": "other ALB-generated 5xx",
 };
 
-export function renderLogSummaryText(s: LogSummary, options: { samples?: boolean } = {}): string {
+export function renderLogSummaryText(input: LogSummary, options: { samples?: boolean } = {}): string {
+  // Paths are decoded for people first (raw UTF-8 and %XX, read as latin1), then every string loses its
+  // control and bidi characters: log fields come from the internet.
+  const byPath = Object.fromEntries(Object.entries(input.byPath).map(([k, v]) => [displayPath(k), v]));
+  const s = mapStrings({ ...input, byPath }, (x) => terminalText(x, { inline: true }));
   const out: string[] = [];
   if (!s.enabled) {
     out.push("Access logging is disabled on this load balancer: no access logs to analyze.");
@@ -65,7 +73,7 @@ export function renderLogSummaryText(s: LogSummary, options: { samples?: boolean
   if (options.samples !== false) {
     const entries = Object.entries(s.samples) as [LogErrorClass, string[]][];
     if (entries.length) out.push("", "Sample lines:");
-    for (const [cls, lines] of entries) out.push(`  [${cls}] ${lines[0]}`);
+    for (const [cls, lines] of entries) out.push(`  [${cls}] ${capText(lines[0], MAX_SAMPLE_CHARS)}`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -51,7 +51,7 @@ describe("plan message", () => {
       },
     );
     expect(limitViolations(m.blocks!)).toEqual([]);
-    expect(text(m)).toContain("60 → *4*");
+    expect(text(m)).toContain("`60` → *`4`*");
     expect(text(m)).toContain("ModifyLoadBalancerAttributes");
     expect(text(m)).toContain("may approve: <@U0BOB>");
     const expires = Date.parse("2026-03-15T14:45:00.000Z") / 1000;
@@ -171,7 +171,7 @@ describe("refusals and history", () => {
     }));
     const m = renderAudit(entries, "my-alb");
     expect(limitViolations(m.blocks!)).toEqual([]);
-    expect(text(m)).toContain("`idle_timeout.timeout_seconds` 60 → 4");
+    expect(text(m)).toContain("`idle_timeout.timeout_seconds` `60` → `4`");
     expect(text(m)).toContain("`req-1`");
     expect(renderAudit([], "x").text).toContain("nothing yet");
   });

@@ -124,7 +124,7 @@ export function hugeReport(): Report {
     title: `Finding ${i}: ${long(60, "title")}`,
     evidence: Array.from({ length: 30 }, (_, j) => ({
       source: "access-logs" as const,
-      detail: `${j}: ${long(120)} <script>&`,
+      detail: `${j}: <script>& ${long(120)}`,
     })),
     resources: Array.from({ length: 50 }, (_, j) => `i-${String(j).padStart(17, "0")}`),
     fixes: [

@@ -113,6 +113,8 @@ describe("report renderer", () => {
     // mrkdwn control characters from evidence are escaped, and code cannot close its fence early.
     expect(all).not.toContain("<script>");
     expect(all).toContain("&lt;script&gt;");
+    // Each evidence item is capped, its full length noted, so one long item cannot crowd out the others.
+    expect(all).toMatch(/… \(1,\d{3} characters\)/);
   });
 
   it.each([

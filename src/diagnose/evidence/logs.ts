@@ -1,5 +1,6 @@
 import type { BucketStats, LogErrorClass, LogSummary } from "../../domain/log-summary.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
+import { displayPath } from "../../domain/text.ts";
 
 /** Helpers over the access-log summary. All of them treat missing keys as 0. */
 
@@ -25,7 +26,10 @@ export function classesTotal(logs: LogSummary, classes: LogErrorClass[]): number
   return classes.reduce((a, c) => a + classCount(logs, c), 0);
 }
 
-/** Keys of a bucket map sorted by how many lines of the class they hold, most first (zeros dropped). */
+/**
+ * Keys of a bucket map sorted by how many lines of the class they hold, most first (zeros dropped). Keys
+ * are for people: a logged path is decoded (displayPath); target and group keys are ASCII and stay as is.
+ */
 export function topByClass(
   buckets: Record<string, BucketStats>,
   cls: LogErrorClass | LogErrorClass[],
@@ -33,7 +37,7 @@ export function topByClass(
   const classes = Array.isArray(cls) ? cls : [cls];
   return Object.entries(buckets)
     .map(([key, b]) => ({
-      key,
+      key: displayPath(key),
       count: classes.reduce((a, c) => a + bucketClass(b, c), 0),
       requests: b.requests,
     }))

@@ -1,4 +1,5 @@
 /** Block Kit for `/alb history [REF]`: the newest audit entries, one line each, within Slack's limits. Pure. */
+import { cleanText, inlineCode, mention, mrkdwn } from "../../domain/text.ts";
 import type { AuditEntry } from "../../store/store.ts";
 import type { Block, SlackMessage } from "../message.ts";
 import { escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
@@ -20,23 +21,29 @@ const EVENT_ICON: Record<AuditEntry["event"], string> = {
 };
 
 export function auditLine(e: AuditEntry): string {
-  const when = `<!date^${Math.floor(Date.parse(e.at) / 1000)}^{date_short} {time}|${e.at}>`;
+  const seconds = Math.floor(Date.parse(e.at) / 1000);
+  const when = Number.isFinite(seconds)
+    ? `<!date^${seconds}^{date_short} {time}|${mrkdwn(e.at)}>`
+    : mrkdwn(e.at);
   const change = changeText(e.before, e.after);
-  const id = e.awsRequestId ? ` · request \`${escapeMrkdwn(e.awsRequestId)}\`` : "";
+  const id = e.awsRequestId ? ` · request ${inlineCode(e.awsRequestId)}` : "";
   const detail = e.detail ? ` — ${escapeMrkdwn(truncate(e.detail, 300))}` : "";
-  return `${EVENT_ICON[e.event] ?? "•"} ${when} *${e.event}* \`${e.fixId}\` on ${escapeMrkdwn(e.loadBalancer)} by ${actor(e.actor)}${change}${id}${detail} · \`${e.planId}\``;
+  return `${EVENT_ICON[e.event] ?? "•"} ${when} *${mrkdwn(e.event)}* ${inlineCode(e.fixId)} on ${escapeMrkdwn(e.loadBalancer)} by ${actor(e.actor)}${change}${id}${detail} · ${inlineCode(e.planId)}`;
 }
 
 export function renderAudit(entries: AuditEntry[], ref?: string): SlackMessage {
   const title = ref ? `Remediation history of ${ref}` : "Remediation history";
   if (!entries.length)
     return {
-      text: `${title}: nothing yet`,
+      text: `${mrkdwn(title, { inline: true })}: nothing yet`,
       blocks: [section(`*${escapeMrkdwn(title)}*: nothing recorded yet.`)],
     };
   // Each section holds up to ~3000 characters; split the lines over as many sections as needed (max 20).
   const blocks: Block[] = [
-    { type: "header", text: { type: "plain_text", text: truncate(title, LIMITS.headerText) } },
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(cleanText(title, { inline: true }), LIMITS.headerText) },
+    },
   ];
   let chunk: string[] = [];
   const flush = () => {
@@ -50,14 +57,17 @@ export function renderAudit(entries: AuditEntry[], ref?: string): SlackMessage {
     chunk.push(line);
   }
   flush();
-  return { text: truncate(`${title}: ${entries.length} entries`, LIMITS.fallbackText), blocks };
+  return {
+    text: truncate(`${mrkdwn(title, { inline: true })}: ${entries.length} entries`, LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 function changeText(before: unknown, after: unknown): string {
   if (!isFlat(before) || !isFlat(after)) return "";
   const keys = Object.keys(after).filter((k) => before[k] !== after[k]);
   if (!keys.length) return "";
-  return `: ${keys.map((k) => `\`${escapeMrkdwn(k)}\` ${escapeMrkdwn(String(before[k] ?? "(unset)"))} → ${escapeMrkdwn(String(after[k] ?? "(unset)"))}`).join(", ")}`;
+  return `: ${keys.map((k) => `${inlineCode(k)} ${inlineCode(String(before[k] ?? "(unset)"))} → ${inlineCode(String(after[k] ?? "(unset)"))}`).join(", ")}`;
 }
 
 function isFlat(x: unknown): x is Record<string, unknown> {
@@ -65,5 +75,5 @@ function isFlat(x: unknown): x is Record<string, unknown> {
 }
 
 function actor(a: string): string {
-  return /^[UW][A-Z0-9]+$/.test(a) ? `<@${a}>` : escapeMrkdwn(a);
+  return mention(a);
 }

@@ -2,6 +2,7 @@
  * Slack's Block Kit limits, and the helpers that keep every message inside them by folding and truncating
  * (with "… and N more") instead of letting Slack reject the message with invalid_blocks.
  */
+import { mrkdwn, mrkdwnVerbatim } from "../../domain/text.ts";
 import type { Block } from "../message.ts";
 
 export const LIMITS = {
@@ -59,14 +60,17 @@ export function context(text: string): Block {
   return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }] };
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Outside text as mrkdwn: the one escaping boundary (src/domain/text.ts). Escapes &, < and >, strips
+ * control and bidi characters, and leaves no mention, link or formatting live.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return mrkdwn(text);
 }
 
 /** A code block whose content cannot close the fence early, truncated to fit `max` with the fences. */
 export function codeBlock(code: string, max: number): string {
-  const safe = escapeMrkdwn(code).replace(/```/g, "`\u200b``");
+  const safe = mrkdwnVerbatim(code).replace(/```/g, "`\u200b``");
   return "```" + truncate(safe, Math.max(1, max - 6)) + "```";
 }
 

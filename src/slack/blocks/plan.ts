@@ -5,6 +5,7 @@
  */
 import type { ApprovalOutcome } from "../../approvals/flow.ts";
 import { type Plan, type Risk, blockingRisks, changedKeys } from "../../remediate/plan.ts";
+import { capText, cleanText, inlineCode, mention, mrkdwn } from "../../domain/text.ts";
 import { ACTION } from "../action-ids.ts";
 import type { Block, ReplyMessage, SlackMessage } from "../message.ts";
 import { renderError } from "./errors.ts";
@@ -32,7 +33,14 @@ export interface PlanMessageOptions {
 export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessage {
   const title = `${plan.undoOf ? "Undo plan" : "Plan"}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
   const blocks: Block[] = [
-    { type: "header", text: { type: "plain_text", emoji: true, text: truncate(title, LIMITS.headerText) } },
+    {
+      type: "header",
+      text: {
+        type: "plain_text",
+        emoji: true,
+        text: truncate(cleanText(title, { inline: true }), LIMITS.headerText),
+      },
+    },
     section(changesText(plan)),
   ];
   if (plan.multiResource)
@@ -65,12 +73,15 @@ export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessag
   const expires = Math.floor(Date.parse(plan.expiresAt) / 1000);
   blocks.push(
     context(
-      `Requested by <@${plan.requestedBy}> · may approve: ${options.approvers} · expires <!date^${expires}^{time}|${plan.expiresAt}> · plan \`${plan.id}\``,
+      `Requested by ${mention(plan.requestedBy)} · may approve: ${options.approvers} · expires <!date^${expires}^{time}|${mrkdwn(plan.expiresAt)}> · plan ${inlineCode(plan.id)}`,
     ),
   );
   if (!plan.noop && !blocked.length) blocks.push(decisionButtons(plan));
   else if (!plan.noop) blocks.push(rejectOnly(plan));
-  return { text: truncate(`${title}: ${plan.summary}`, LIMITS.fallbackText), blocks };
+  return {
+    text: truncate(mrkdwn(`${title}: ${plan.summary}`, { inline: true }), LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 export function renderOutcome(result: ApprovalOutcome): SlackMessage {
@@ -93,7 +104,11 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
   const blocks: Block[] = [
     {
       type: "header",
-      text: { type: "plain_text", emoji: true, text: truncate(`${title}`, LIMITS.headerText) },
+      text: {
+        type: "plain_text",
+        emoji: true,
+        text: truncate(cleanText(title, { inline: true }), LIMITS.headerText),
+      },
     },
     section(`${icon} ${escapeMrkdwn(result.message)}`),
   ];
@@ -120,11 +135,11 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
       ),
     );
   const ids = result.requestIds.length
-    ? ` · AWS request id ${result.requestIds.map((r) => `\`${r}\``).join(", ")}`
+    ? ` · AWS request id ${result.requestIds.map((r) => inlineCode(r)).join(", ")}`
     : "";
   blocks.push(
     context(
-      `Requested by <@${plan.requestedBy}> · approved by <@${result.approvedBy}>${ids} · plan \`${plan.id}\``,
+      `Requested by ${mention(plan.requestedBy)} · approved by ${mention(result.approvedBy)}${ids} · plan ${inlineCode(plan.id)}`,
     ),
   );
   if ((result.outcome === "executed" || result.outcome === "unverified") && !plan.undoOf)
@@ -139,21 +154,24 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
           confirm: confirm(
             "Plan an undo?",
             `Restores ${changedKeys(plan.before, plan.after)
-              .map((k) => `${k} = ${plan.before[k] ?? "(unset)"}`)
+              .map((k) => `${inlineCode(k)} = ${inlineCode(capText(plan.before[k] ?? "(unset)", 100))}`)
               .join(", ")}. The undo needs an approval too.`,
             "Plan the undo",
           ),
         },
       ],
     });
-  return { text: truncate(`${title}. ${result.message}`, LIMITS.fallbackText), blocks };
+  return {
+    text: truncate(mrkdwn(`${title}. ${result.message}`, { inline: true }), LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 export function renderRejected(plan: Plan, by: string): SlackMessage {
-  const text = `:no_entry_sign: Rejected by <@${by}>: ${plan.summary}`;
+  const text = `:no_entry_sign: Rejected by ${mention(by)}: ${mrkdwn(plan.summary)}`;
   return {
     text: truncate(text, LIMITS.fallbackText),
-    blocks: [section(`${text}\nNothing was changed. Plan \`${plan.id}\`.`)],
+    blocks: [section(`${text}\nNothing was changed. Plan ${inlineCode(plan.id)}.`)],
   };
 }
 
@@ -161,10 +179,11 @@ function changesText(plan: Plan): string {
   const keys = changedKeys(plan.before, plan.after);
   const lines = keys.map(
     (k) =>
-      `• \`${escapeMrkdwn(k)}\`: ${escapeMrkdwn(plan.before[k] ?? "(unset)")} → *${escapeMrkdwn(plan.after[k] ?? "(unset)")}*`,
+      // Values verbatim in code format (a health-check path is shown exactly as AWS will get it).
+      `• ${inlineCode(k)}: ${inlineCode(capText(plan.before[k] ?? "(unset)", 500))} → *${inlineCode(capText(plan.after[k] ?? "(unset)", 500))}*`,
   );
-  const calls = plan.calls.map((c) => `\`${c.action}\` on \`${escapeMrkdwn(c.resource)}\``);
-  const head = `*What changes* on \`${escapeMrkdwn(plan.resource)}\``;
+  const calls = plan.calls.map((c) => `${inlineCode(c.action)} on ${inlineCode(c.resource)}`);
+  const head = `*What changes* on ${inlineCode(plan.resource)}`;
   const body = lines.length ? foldLines(lines, 1800, 15, "more settings") : "_nothing_";
   const how = calls.length ? `\n*AWS call:* ${foldLines(calls, 600, 5, "more calls")}` : "";
   return truncate(`${head}\n${body}${how}`, LIMITS.sectionText);

@@ -6,6 +6,7 @@
  */
 import { offerKey } from "../../approvals/offers.ts";
 import type { Finding, FixSuggestion, Report } from "../../domain/report.ts";
+import { capText, cleanText, inlineCode, mrkdwn } from "../../domain/text.ts";
 import { ACTION } from "../action-ids.ts";
 import type { Block, SlackMessage } from "../message.ts";
 import {
@@ -33,6 +34,8 @@ export interface RenderReportOptions {
 const MAX_EVIDENCE_LINES = 8;
 const MAX_OTHER_LINES = 10;
 const MAX_SNIPPETS = 3;
+/** One evidence item or resource at most this long, so one 6,000-character URL cannot crowd out the rest. */
+export const MAX_EVIDENCE_CHARS = 400;
 
 export function renderReport(report: Report, options: RenderReportOptions = {}): SlackMessage {
   const [root, ...others] = report.findings;
@@ -44,7 +47,7 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
         type: "plain_text",
         emoji: true,
         text: truncate(
-          `${STATUS_EMOJI[report.status]} ${report.loadBalancer.name}: ${STATUS_WORDS[report.status]}`,
+          `${STATUS_EMOJI[report.status]} ${cleanText(report.loadBalancer.name, { inline: true })}: ${STATUS_WORDS[report.status]}`,
           LIMITS.headerText,
         ),
       },
@@ -95,10 +98,12 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
 
 function rootCauseText(root: Finding): string {
   const head = `*Root cause:* ${SEVERITY_EMOJI[root.severity]} ${escapeMrkdwn(root.title)}\n_\`${root.id}\` · ${root.severity} · confidence ${percent(root.confidence)}_`;
-  const evidence = root.evidence.map((e) => `• _${e.source}_: ${escapeMrkdwn(e.detail)}`);
+  const evidence = root.evidence.map(
+    (e) => `• _${escapeMrkdwn(e.source)}_: ${escapeMrkdwn(capText(e.detail, MAX_EVIDENCE_CHARS))}`,
+  );
   const resources = root.resources.length
     ? `\n*Resources:* ${foldLines(
-        root.resources.map((r) => `\`${escapeMrkdwn(r)}\``),
+        root.resources.map((r) => inlineCode(capText(r, MAX_EVIDENCE_CHARS))),
         400,
         5,
       ).replace(/\n/g, ", ")}`
@@ -128,7 +133,7 @@ function fixBlock(finding: Finding, fix: FixSuggestion, offerId: string | undefi
   const forWhat = isRoot ? "" : ` _(for \`${finding.id}\`)_`;
   let text = `${label}${forWhat}: ${escapeMrkdwn(fix.summary)}`;
   for (const c of fix.changes ?? []) {
-    text += `\n• \`${escapeMrkdwn(c.setting)}\`: ${escapeMrkdwn(c.current ?? "none")} → ${escapeMrkdwn(c.proposed)}`;
+    text += `\n• ${inlineCode(c.setting)}: ${inlineCode(capText(c.current ?? "none", 300))} → ${inlineCode(capText(c.proposed, 300))}`;
   }
   text = truncate(text, 1000);
   const snippets = fix.snippets ?? [];
@@ -201,7 +206,8 @@ function footer(report: Report, buttons: number): string {
 function fallbackText(report: Report): string {
   const root = report.findings[0];
   const what = root && root.severity !== "info" ? `${root.title} (${root.id})` : STATUS_WORDS[report.status];
-  return `${report.loadBalancer.name}: ${what}`;
+  // The notification text is mrkdwn too: the name and the title are outside text.
+  return mrkdwn(`${report.loadBalancer.name}: ${what}`, { inline: true });
 }
 
 function windowSpan(report: Report): string {

@@ -2,6 +2,7 @@
  * The thread reply to an alarm: the same diagnosis message as `/alb check`, with a line that links back
  * to the alarm, counts the alarms that followed, and says when the alarm recovered. Pure.
  */
+import { awsConsoleUrl, link, mrkdwn, type SafeUrl } from "../../domain/text.ts";
 import type { SlackMessage } from "../message.ts";
 import { context as contextBlock, escapeMrkdwn, LIMITS } from "./limits.ts";
 
@@ -22,7 +23,7 @@ export function renderTriageReply(diagnosis: SlackMessage | null, status: Triage
   const context = contextBlock(line);
   if (!diagnosis) {
     return {
-      text: `Diagnosing ${status.lbName}…`,
+      text: `Diagnosing ${mrkdwn(status.lbName, { inline: true })}…`,
       blocks: [
         {
           type: "section",
@@ -39,11 +40,20 @@ export function renderTriageReply(diagnosis: SlackMessage | null, status: Triage
   return { text: `${diagnosis.text ?? ""} ${line}`.trim().slice(0, 3000), blocks };
 }
 
+/** https://slack.com/archives/C…/p… (as slackPermalink builds it), or undefined. */
+function slackUrl(x: string | undefined): SafeUrl | undefined {
+  if (!x || !/^https:\/\/slack\.com\/archives\/[CDG][A-Z0-9]{2,30}\/p\d{1,20}$/.test(x)) return undefined;
+  return x as SafeUrl;
+}
+
 export function statusLine(s: TriageStatus): string {
   const alarm = s.alarmName ? `alarm *${escapeMrkdwn(s.alarmName)}*` : "an alarm";
-  const source = s.alarmPermalink ? `<${s.alarmPermalink}|${alarm}>` : alarm;
+  // Links only to URLs validated here: the alarm's Slack archive link and a CloudWatch console URL.
+  const permalink = slackUrl(s.alarmPermalink);
+  const source = permalink ? `<${permalink}|${alarm}>` : alarm;
   const parts = [`:rotating_light: Triggered by ${source}`];
-  if (s.consoleLink) parts.push(`<${s.consoleLink}|open in CloudWatch>`);
+  const console = awsConsoleUrl(s.consoleLink, "/cloudwatch");
+  if (console) parts.push(link(console, "open in CloudWatch"));
   if (s.moreAlarms > 0) parts.push(`*+${s.moreAlarms} more alarm${s.moreAlarms === 1 ? "" : "s"}*`);
   if (s.recovered) {
     const who = s.recovered.alarmName ? ` (${escapeMrkdwn(s.recovered.alarmName)} is OK)` : "";

@@ -7,7 +7,7 @@
  * (see the triage service).
  */
 import type { AlarmNotice, AlarmState, SlackMessageEvent } from "../alarm.ts";
-import { findLbRef, findMetric } from "./refs.ts";
+import { findConsoleLink, findLbRef, findMetric } from "./refs.ts";
 
 const TITLE =
   /CloudWatch Alarm\s*\|\s*([^|\n]+?)\s*\|\s*([a-z]{2}(?:-[a-z]+)+-\d)\s*\|\s*Account:\s*(\d{12})/i;
@@ -33,6 +33,6 @@ export function parseAmazonQ(text: string, message: SlackMessageEvent): AlarmNot
     metric,
     state: state ?? (colour ? COLOURS[colour] : stateFromReason),
     region,
-    link: /(https:\/\/[a-z0-9-]*\.?console\.aws\.amazon\.com\/cloudwatch\/[^\s>|]+)/.exec(text)?.[1],
+    link: findConsoleLink(text),
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { AlarmNotice } from "../alarm.ts";
 import { toState } from "./sns-json.ts";
-import { findLbRef, findMetric } from "./refs.ts";
+import { findConsoleLink, findLbRef, findMetric } from "./refs.ts";
 
 const HEADLINE =
   /Amazon CloudWatch Alarm "([^"]+)" in the (.+?) region has entered the (ALARM|OK|INSUFFICIENT_DATA) state/i;
@@ -33,6 +33,6 @@ export function parseAlarmEmail(text: string): AlarmNotice | null {
     state: toState(head?.[3] ?? change?.[2]),
     time: time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined,
     region: ALARM_ARN.exec(text)?.[1],
-    link: /(https:\/\/[a-z0-9-]*\.?console\.aws\.amazon\.com\/cloudwatch\/\S+)/.exec(text)?.[1],
+    link: findConsoleLink(text),
   };
 }

@@ -2,12 +2,27 @@
  * Load balancer references inside free text: ARNs, app/NAME/ID dimensions, ELB DNS names, and
  * "LoadBalancer = app/..." dimension lines. Returns them with the ALB name each stands for.
  */
+import { awsConsoleUrl } from "../../domain/text.ts";
+
 const ARN =
   /arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/([A-Za-z0-9-]{1,32})\/[A-Za-z0-9]+/;
 const RESOURCE_ID =
   /(?<![\w/])app\/([A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)\/([0-9a-f]{6,32})(?![\w/])/;
 const DNS =
   /(?<![\w.-])(?:internal-)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com/;
+
+/**
+ * The first CloudWatch console link in the text. Candidates end at whitespace or anything that cannot be in
+ * a URL Slack shows (<, >, |, quotes), and each is parsed: only an https URL on console.aws.amazon.com or one
+ * of its subdomains, under /cloudwatch, counts (never "the text contains console.aws.amazon.com").
+ */
+export function findConsoleLink(text: string): string | undefined {
+  for (const m of text.matchAll(/https:\/\/[^\s<>|"'`]+/g)) {
+    const url = awsConsoleUrl(m[0], "/cloudwatch");
+    if (url) return url;
+  }
+  return undefined;
+}
 
 export interface FoundRef {
   ref: string;

@@ -4,6 +4,7 @@
  * alone, or inside an SNS envelope whose Message is that JSON as a string. Metric-math alarms carry
  * the dimensions in Trigger.Metrics[].MetricStat.Metric.
  */
+import { awsConsoleUrl } from "../../domain/text.ts";
 import type { AlarmNotice, AlarmState } from "../alarm.ts";
 import { findLbRef } from "./refs.ts";
 
@@ -62,9 +63,13 @@ export function parseSnsJson(text: string): AlarmNotice | null {
     state: toState(alarm.NewStateValue),
     time: toIso(alarm.StateChangeTime),
     region,
+    // Built here from the region and the name, and still parsed: a region is only [a-z0-9-].
     link:
       region && alarm.AlarmName
-        ? `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`
+        ? awsConsoleUrl(
+            `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`,
+            "/cloudwatch",
+          )
         : undefined,
   };
 }
