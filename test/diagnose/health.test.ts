@@ -123,6 +123,34 @@ describe("health-check-misconfigured", () => {
     expect(f.fixes[0].changes![0]).toMatchObject({ setting: "Matcher", current: "200", proposed: "200,301" });
   });
 
+  it.each([
+    "/api/v1/../../admin/health",
+    "/api/<!channel>/health",
+    "/%2e%2e/admin/health",
+    "/health/%E2%80%AE",
+  ])("never proposes %j from traffic: guidance without a path instead", (hostile) => {
+    const [f] = settings(
+      mismatch404,
+      logPaths({ [hostile]: { requests: 3000 }, "/v1/orders": { requests: 50_000 } }),
+    );
+    expect(f.id).toBe("health-check-misconfigured");
+    expect(f.fixes.some((x) => x.automated)).toBe(false);
+    expect(JSON.stringify(f.fixes)).not.toContain(hostile);
+    expect(f.fixes[0]).toMatchObject({ id: "fix-health-check", automated: false });
+    expect(f.evidence.map((e) => e.detail).join("\n")).toMatch(/not proposed as the health-check path/);
+    expect(f.confidence).toBeLessThan(0.85);
+  });
+
+  it("prefers a plain answering path over a busier unsafe one", () => {
+    const [f] = settings(
+      mismatch404,
+      logPaths({ "/x/../health": { requests: 9000 }, "/healthz": { requests: 120 } }),
+    );
+    expect(f.fixes[0].changes).toEqual([
+      { resource: IDS.tgArn, setting: "HealthCheckPath", current: "/health", proposed: "/healthz" },
+    ]);
+  });
+
   it("without an answering path: still the finding, lower confidence, no automated change", () => {
     const [f] = settings(mismatch404);
     expect(f.confidence).toBeLessThan(0.85);

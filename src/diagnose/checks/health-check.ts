@@ -16,7 +16,12 @@ import type { Snapshot, Target, TargetGroup } from "../../domain/snapshot.ts";
 import { confidence } from "../evidence/confidence.ts";
 import { usableLogs } from "../evidence/logs.ts";
 import { isUnhealthy, targetsByAddress } from "../evidence/targets.ts";
-import { fixHealthCheckFix, type HealthCheckPatch } from "../fixes/fix-health-check.ts";
+import {
+  fixHealthCheckFix,
+  healthCheckPathProblem,
+  type HealthCheckPatch,
+} from "../fixes/fix-health-check.ts";
+import { displayPath } from "../../domain/text.ts";
 
 export const healthCheckMisconfiguredCheck: Check = {
   name: "health-check",
@@ -45,14 +50,34 @@ export function codesFromDescription(description: string | undefined): number[] 
     : [];
 }
 
-/** A health-like path that clients reach with success, other than the one checked. */
-function answeringHealthPath(logs: LogSummary | undefined, checked: string | undefined): string | null {
-  if (!logs) return null;
+/**
+ * A health-like path that clients reach with success, other than the one checked, and that is safe to
+ * propose (healthCheckPathProblem). "Success" is what the logs can tell per path: answered without a 4xx or
+ * 5xx; the matcher must accept a 2xx or 3xx code for that to count. When the only such paths are unsafe,
+ * `refused` names the busiest one and why, so the finding can say so instead of proposing it.
+ */
+function answeringHealthPath(
+  logs: LogSummary | undefined,
+  checked: string | undefined,
+  matcher: string,
+): { path: string | null; refused?: { path: string; why: string } } {
+  if (!logs || !matcherAcceptsSuccess(matcher)) return { path: null };
   const candidates = Object.entries(logs.byPath)
     .filter(([path, b]) => path !== checked && HEALTH_PATH.test(path) && b.requests > 0)
     .filter(([, b]) => Object.values(b.errors).reduce((a, n) => a + n, 0) < 0.1 * b.requests)
     .sort((a, b) => b[1].requests - a[1].requests);
-  return candidates[0]?.[0] ?? null;
+  const safe = candidates.find(([path]) => healthCheckPathProblem(path) === undefined);
+  if (safe) return { path: safe[0] };
+  const first = candidates[0];
+  return first
+    ? { path: null, refused: { path: first[0], why: healthCheckPathProblem(first[0])! } }
+    : { path: null };
+}
+
+/** Does the matcher accept some 2xx or 3xx code (what "answered without error" in the logs can mean)? */
+function matcherAcceptsSuccess(matcher: string): boolean {
+  for (let code = 200; code < 400; code++) if (matcherAccepts(matcher, code)) return true;
+  return false;
 }
 
 function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
@@ -94,7 +119,8 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
       new Set(mismatched.map((t) => t.description)).size === 1 && mismatched.length === bad.length;
     let c = 0.7 + (sameEverywhere ? 0.05 : 0);
     const logs = usableLogs(s);
-    const alternative = answeringHealthPath(logs, hc.path);
+    const answering = answeringHealthPath(logs, hc.path, matcher);
+    const alternative = answering.path;
     const checkedStats = logs?.byPath[hc.path ?? "/"];
     if (checkedStats && checkedStats.errors["404"]) {
       evidence.push({
@@ -115,6 +141,11 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
         detail: `the application answers ${alternative} for clients (${b.requests} requests, no errors) but the check asks for ${hc.path ?? "/"}`,
       });
       patch = { HealthCheckPath: alternative };
+    } else if (answering.refused) {
+      evidence.push({
+        source: "access-logs",
+        detail: `clients reach ${displayPath(answering.refused.path)} without errors, but it is not proposed as the health-check path: it ${answering.refused.why} (paths in traffic are not trusted)`,
+      });
     } else {
       evidence.push({
         source: "access-logs",
@@ -122,12 +153,20 @@ function misconfigured(s: Snapshot, g: TargetGroup): Finding | null {
           "no other health-like path answering in the access logs to propose; check the application's health route",
       });
     }
-    return make(
+    const finding = make(
       c,
       `The health check asks ${g.name}'s targets for ${hc.path ?? "/"}, which they do not answer as expected`,
       evidence,
       patch,
     );
+    // A path from traffic that is not safe to propose: guidance, never a path in a fix.
+    if (!patch && answering.refused)
+      finding.fixes.push({
+        id: "fix-health-check",
+        automated: false,
+        summary: `Point the health check of ${g.name} at a route the application answers with ${matcher}; choose it from the application's code, not from the request paths in the logs`,
+      });
+    return finding;
   }
 
   // 2. Health-check port that nothing listens on, while the traffic port works.

@@ -3,6 +3,7 @@
  * protocol, matcher, interval, timeout, thresholds); only the settings that differ from AWS's current ones.
  */
 import type { TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { healthCheckPathProblem } from "../../diagnose/fixes/fix-health-check.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
 import { describeTargetGroup } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
@@ -105,7 +106,10 @@ export const fixHealthCheck = defineFix({
   callsFor,
 });
 
-/** The settings the offer asks for, validated against AWS's ranges. */
+/**
+ * The settings the offer asks for, validated against AWS's ranges. A path is validated again here, before
+ * any plan is stored: an offer is data (saved, read back), and the path in it may come from traffic.
+ */
 export function wantedSettings(
   params: Record<string, string | number | boolean>,
   changes: { setting: string; proposed: string }[],
@@ -120,6 +124,15 @@ export function wantedSettings(
       const n = Number(value);
       if (!Number.isInteger(n) || n < range[0] || n > range[1])
         throw new AlbDoctorError("usage", `${key} must be ${range[0]}..${range[1]}, not "${value}"`);
+    }
+    if (key === "HealthCheckPath") {
+      const problem = healthCheckPathProblem(value);
+      if (problem)
+        throw new AlbDoctorError(
+          "usage",
+          `refusing the health-check path from the offer: it ${problem}; set the path by hand`,
+          { details: { length: value.length } },
+        );
     }
     out[key] = value;
   }
