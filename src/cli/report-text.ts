@@ -95,7 +95,7 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
     out.push("", s.bold("Checks that did not run fully"));
     for (const c of failed)
       out.push(
-        `  ${c.status === "error" ? s.red("x") : s.dim("-")} ${c.id}: ${c.error ?? c.note ?? c.status}`,
+        `  ${c.status === "error" ? s.red("x") : s.dim("-")} ${c.id}: ${capText(c.error ?? c.note ?? c.status, MAX_EVIDENCE_CHARS)}`,
       );
     if (failed.some((c) => c.status === "error"))
       out.push(
@@ -115,7 +115,7 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
         ? s.yellow(f.severity)
         : s.dim(f.severity);
   const lines = [
-    `  ${s.bold(f.title)}  ${s.dim(`[${f.id}]`)} ${sev}, confidence ${Math.round(f.confidence * 100)}%`,
+    `  ${s.bold(capText(f.title, MAX_EVIDENCE_CHARS))}  ${s.dim(`[${f.id}]`)} ${sev}, confidence ${Math.round(f.confidence * 100)}%`,
   ];
   if (f.causedBy) lines.push(`    ${s.dim(`follows from ${f.causedBy}`)}`);
   for (const e of full ? f.evidence : f.evidence.slice(0, 2))
@@ -126,7 +126,7 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
     );
   for (const fix of f.fixes) {
     const kind = fix.automated ? "automated fix" : "manual fix";
-    lines.push(`    ${s.cyan(kind)}: ${fix.summary} ${s.dim(`[${fix.id}]`)}`);
+    lines.push(`    ${s.cyan(kind)}: ${capText(fix.summary, MAX_EVIDENCE_CHARS)} ${s.dim(`[${fix.id}]`)}`);
     if (!full) continue;
     // A change whose value stays the same (a bucket named again) is context, not news: skip it.
     for (const c of (fix.changes ?? []).filter((x) => x.current !== x.proposed))

@@ -25,7 +25,9 @@ export function renderLogSummaryText(input: LogSummary, options: { samples?: boo
   // Paths are decoded for people first (raw UTF-8 and %XX, read as latin1), then every string loses its
   // control and bidi characters: log fields come from the internet.
   const byPath = Object.fromEntries(Object.entries(input.byPath).map(([k, v]) => [displayPath(k), v]));
-  const s = mapStrings({ ...input, byPath }, (x) => terminalText(x, { inline: true }));
+  const s = mapStrings({ ...input, byPath }, (x) =>
+    capText(terminalText(x, { inline: true }), MAX_SAMPLE_CHARS),
+  );
   const out: string[] = [];
   if (!s.enabled) {
     out.push("Access logging is disabled on this load balancer: no access logs to analyze.");

@@ -1,5 +1,5 @@
 /** Block Kit for `/alb history [REF]`: the newest audit entries, one line each, within Slack's limits. Pure. */
-import { cleanText, inlineCode, mention, mrkdwn } from "../../domain/text.ts";
+import { capText, cleanText, inlineCode, mention, mrkdwn } from "../../domain/text.ts";
 import type { AuditEntry } from "../../store/store.ts";
 import type { Block, SlackMessage } from "../message.ts";
 import { escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
@@ -26,9 +26,9 @@ export function auditLine(e: AuditEntry): string {
     ? `<!date^${seconds}^{date_short} {time}|${mrkdwn(e.at)}>`
     : mrkdwn(e.at);
   const change = changeText(e.before, e.after);
-  const id = e.awsRequestId ? ` · request ${inlineCode(e.awsRequestId)}` : "";
+  const id = e.awsRequestId ? ` · request ${inlineCode(capText(e.awsRequestId, 100))}` : "";
   const detail = e.detail ? ` — ${escapeMrkdwn(truncate(e.detail, 300))}` : "";
-  return `${EVENT_ICON[e.event] ?? "•"} ${when} *${mrkdwn(e.event)}* ${inlineCode(e.fixId)} on ${escapeMrkdwn(e.loadBalancer)} by ${actor(e.actor)}${change}${id}${detail} · ${inlineCode(e.planId)}`;
+  return `${EVENT_ICON[e.event] ?? "•"} ${when} *${mrkdwn(e.event)}* ${inlineCode(capText(e.fixId, 100))} on ${escapeMrkdwn(capText(e.loadBalancer, 100))} by ${actor(e.actor)}${change}${id}${detail} · ${inlineCode(capText(e.planId, 100))}`;
 }
 
 export function renderAudit(entries: AuditEntry[], ref?: string): SlackMessage {
@@ -67,7 +67,7 @@ function changeText(before: unknown, after: unknown): string {
   if (!isFlat(before) || !isFlat(after)) return "";
   const keys = Object.keys(after).filter((k) => before[k] !== after[k]);
   if (!keys.length) return "";
-  return `: ${keys.map((k) => `${inlineCode(k)} ${inlineCode(String(before[k] ?? "(unset)"))} → ${inlineCode(String(after[k] ?? "(unset)"))}`).join(", ")}`;
+  return `: ${keys.map((k) => `${inlineCode(capText(k, 100))} ${inlineCode(capText(String(before[k] ?? "(unset)"), 200))} → ${inlineCode(capText(String(after[k] ?? "(unset)"), 200))}`).join(", ")}`;
 }
 
 function isFlat(x: unknown): x is Record<string, unknown> {

@@ -25,6 +25,9 @@ const FIX_TITLE: Record<string, string> = {
   "enable-access-logs": "Enable access logs",
 };
 
+/** A summary, message or risk carries AWS names and values: each is capped so the rest stays in view. */
+const MAX_LINE_CHARS = 500;
+
 export interface PlanMessageOptions {
   /** "<@U1> or members of <!subteam^S1>" (ApproverPolicy.describe). */
   approvers: string;
@@ -79,7 +82,10 @@ export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessag
   if (!plan.noop && !blocked.length) blocks.push(decisionButtons(plan));
   else if (!plan.noop) blocks.push(rejectOnly(plan));
   return {
-    text: truncate(mrkdwn(`${title}: ${plan.summary}`, { inline: true }), LIMITS.fallbackText),
+    text: truncate(
+      mrkdwn(capText(`${title}: ${plan.summary}`, MAX_LINE_CHARS), { inline: true }),
+      LIMITS.fallbackText,
+    ),
     blocks,
   };
 }
@@ -110,7 +116,7 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
         text: truncate(cleanText(title, { inline: true }), LIMITS.headerText),
       },
     },
-    section(`${icon} ${escapeMrkdwn(result.message)}`),
+    section(`${icon} ${escapeMrkdwn(capText(result.message, MAX_LINE_CHARS))}`),
   ];
   if (result.auditPending)
     blocks.push(
@@ -162,13 +168,16 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
       ],
     });
   return {
-    text: truncate(mrkdwn(`${title}. ${result.message}`, { inline: true }), LIMITS.fallbackText),
+    text: truncate(
+      mrkdwn(capText(`${title}. ${result.message}`, MAX_LINE_CHARS), { inline: true }),
+      LIMITS.fallbackText,
+    ),
     blocks,
   };
 }
 
 export function renderRejected(plan: Plan, by: string): SlackMessage {
-  const text = `:no_entry_sign: Rejected by ${mention(by)}: ${mrkdwn(plan.summary)}`;
+  const text = `:no_entry_sign: Rejected by ${mention(by)}: ${mrkdwn(capText(plan.summary, MAX_LINE_CHARS))}`;
   return {
     text: truncate(text, LIMITS.fallbackText),
     blocks: [section(`${text}\nNothing was changed. Plan ${inlineCode(plan.id)}.`)],
@@ -191,7 +200,7 @@ function changesText(plan: Plan): string {
 
 function riskLines(risks: Risk[]): string {
   return foldLines(
-    risks.map((r) => `${RISK_ICON[r.level]} ${escapeMrkdwn(r.message)}`),
+    risks.map((r) => `${RISK_ICON[r.level]} ${escapeMrkdwn(capText(r.message, MAX_LINE_CHARS))}`),
     LIMITS.sectionText - 20,
     10,
     "more checks",
@@ -199,7 +208,7 @@ function riskLines(risks: Risk[]): string {
 }
 
 function decisionButtons(plan: Plan): Block {
-  const what = truncate(escapeMrkdwn(plan.summary), 200);
+  const what = truncate(escapeMrkdwn(capText(plan.summary, 150)), 200);
   return {
     type: "actions",
     elements: [

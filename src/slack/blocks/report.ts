@@ -36,6 +36,8 @@ const MAX_OTHER_LINES = 10;
 const MAX_SNIPPETS = 3;
 /** One evidence item or resource at most this long, so one 6,000-character URL cannot crowd out the rest. */
 export const MAX_EVIDENCE_CHARS = 400;
+/** Titles and fix summaries carry outside text (names, paths) too: the same kind of cap. */
+const MAX_TITLE_CHARS = 300;
 
 export function renderReport(report: Report, options: RenderReportOptions = {}): SlackMessage {
   const [root, ...others] = report.findings;
@@ -86,7 +88,8 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
   if (rest.length) {
     blocks.push({ type: "divider" });
     const lines = rest.map(
-      (f) => `${SEVERITY_EMOJI[f.severity]} ${escapeMrkdwn(f.title)} (\`${f.id}\`, ${percent(f.confidence)})`,
+      (f) =>
+        `${SEVERITY_EMOJI[f.severity]} ${escapeMrkdwn(capText(f.title, MAX_TITLE_CHARS))} (\`${f.id}\`, ${percent(f.confidence)})`,
     );
     blocks.push(section(`*Other findings*\n${foldLines(lines, LIMITS.sectionText - 20, MAX_OTHER_LINES)}`));
   }
@@ -97,7 +100,7 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
 }
 
 function rootCauseText(root: Finding): string {
-  const head = `*Root cause:* ${SEVERITY_EMOJI[root.severity]} ${escapeMrkdwn(root.title)}\n_\`${root.id}\` · ${root.severity} · confidence ${percent(root.confidence)}_`;
+  const head = `*Root cause:* ${SEVERITY_EMOJI[root.severity]} ${escapeMrkdwn(capText(root.title, MAX_TITLE_CHARS))}\n_\`${root.id}\` · ${root.severity} · confidence ${percent(root.confidence)}_`;
   const evidence = root.evidence.map(
     (e) => `• _${escapeMrkdwn(e.source)}_: ${escapeMrkdwn(capText(e.detail, MAX_EVIDENCE_CHARS))}`,
   );
@@ -131,7 +134,7 @@ function figureFields(report: Report): { type: "mrkdwn"; text: string }[] {
 function fixBlock(finding: Finding, fix: FixSuggestion, offerId: string | undefined, isRoot: boolean): Block {
   const label = fix.automated ? ":wrench: *Fix*" : ":bulb: *Suggested*";
   const forWhat = isRoot ? "" : ` _(for \`${finding.id}\`)_`;
-  let text = `${label}${forWhat}: ${escapeMrkdwn(fix.summary)}`;
+  let text = `${label}${forWhat}: ${escapeMrkdwn(capText(fix.summary, MAX_TITLE_CHARS))}`;
   for (const c of fix.changes ?? []) {
     text += `\n• ${inlineCode(c.setting)}: ${inlineCode(capText(c.current ?? "none", 300))} → ${inlineCode(capText(c.proposed, 300))}`;
   }
@@ -162,7 +165,7 @@ function fixBlock(finding: Finding, fix: FixSuggestion, offerId: string | undefi
         text: {
           type: "mrkdwn",
           text: truncate(
-            `${escapeMrkdwn(fix.summary)}\n\nA plan with the exact change is posted for approval. Nothing changes until an approver approves it.`,
+            `${escapeMrkdwn(capText(fix.summary, 150))}\n\nA plan with the exact change is posted for approval. Nothing changes until an approver approves it.`,
             LIMITS.confirmText,
           ),
         },
@@ -205,7 +208,10 @@ function footer(report: Report, buttons: number): string {
 
 function fallbackText(report: Report): string {
   const root = report.findings[0];
-  const what = root && root.severity !== "info" ? `${root.title} (${root.id})` : STATUS_WORDS[report.status];
+  const what =
+    root && root.severity !== "info"
+      ? `${capText(root.title, MAX_TITLE_CHARS)} (${root.id})`
+      : STATUS_WORDS[report.status];
   // The notification text is mrkdwn too: the name and the title are outside text.
   return mrkdwn(`${report.loadBalancer.name}: ${what}`, { inline: true });
 }
