@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAmazonQ } from "../../src/triage/parsers/amazon-q.ts";
 import { parseAlarmEmail } from "../../src/triage/parsers/email.ts";
+import { statusLine } from "../../src/slack/blocks/triage.ts";
 import { recognizeAlarm } from "../../src/triage/recognize.ts";
 import { LB_ID } from "./fixtures.ts";
 
@@ -53,5 +54,29 @@ describe("alarm console links", () => {
       text: "shop-prod ALB is throwing 502s <https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1|View>",
     });
     expect(ok!.link).toBe("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1");
+  });
+});
+
+describe("the thread reply's status line", () => {
+  it("links only a validated console URL and the bot's own Slack archive link", () => {
+    const line = statusLine({
+      lbName: "shop-prod",
+      alarmName: "<!channel>",
+      alarmPermalink: "https://evil.example/archives/C1/p1",
+      consoleLink: PHISH,
+      moreAlarms: 0,
+    });
+    expect(line).not.toContain("<http");
+    expect(line).not.toContain("<!channel>");
+    const good = statusLine({
+      lbName: "shop-prod",
+      alarmPermalink: "https://slack.com/archives/C0INCIDENT/p1773584101000100",
+      consoleLink: "https://us-east-1.console.aws.amazon.com/cloudwatch/home?a=1&b=2",
+      moreAlarms: 0,
+    });
+    expect(good).toContain("<https://slack.com/archives/C0INCIDENT/p1773584101000100|an alarm>");
+    expect(good).toContain(
+      "<https://us-east-1.console.aws.amazon.com/cloudwatch/home?a=1&amp;b=2|open in CloudWatch>",
+    );
   });
 });
