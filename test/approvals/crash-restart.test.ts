@@ -8,7 +8,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
-import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,6 +19,7 @@ import { ACTION } from "../../src/slack/action-ids.ts";
 import type { Store } from "../../src/store/store.ts";
 import { TEST_REDIS_URL } from "../helpers/redis.ts";
 import { type TestSim, startTestSim } from "../helpers/sim.ts";
+import { startTap, type Tap } from "../helpers/tap.ts";
 import {
   type FakeSlack,
   postSigned,
@@ -38,7 +38,7 @@ const APPROVER = "UAPPROVER";
 const CHANNEL = "C0INCIDENT";
 const THREAD_TS = "1700000000.000100";
 const PLAN_TS = "1700000001.000100";
-const LEASE_SECONDS = 4;
+const LEASE_SECONDS = 6;
 
 const redis = redisStores();
 let fake: FakeSlack;
@@ -62,61 +62,6 @@ afterEach(async () => {
   await tap.close();
   await sim.close();
 });
-
-/** A TCP pass-through in front of the simulator that reports when a request body contains some text. */
-interface Tap {
-  url: string;
-  seen(text: string, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startTap(endpoint: string): Promise<Tap> {
-  const target = new URL(endpoint);
-  const sockets = new Set<Socket>();
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    let recent = "";
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => undefined);
-    }
-    client.on("data", (d: Buffer) => {
-      upstream.write(d);
-      recent = (recent + d.toString("latin1")).slice(-4096);
-      for (const w of waiters.filter((x) => recent.includes(x.text))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    });
-    // The bot dying must not cut the request it sent: the simulator still gets all of it.
-    client.on("close", () => upstream.end());
-    upstream.on("data", (d: Buffer) => {
-      if (!client.destroyed) client.write(d);
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen: (text, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no request with ${text}`)), timeoutMs);
-        waiters.push({
-          text,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      }),
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
 
 /** The real entry point, as the Docker image runs it. Resolves once it listens, with its port. */
 async function startBot(prefix: string) {

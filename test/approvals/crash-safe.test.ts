@@ -14,6 +14,7 @@ import type { Store } from "../../src/store/store.ts";
 import { renderOutcome } from "../../src/slack/blocks/plan.ts";
 import { startRedisProxy } from "../helpers/redis.ts";
 import { type TestSim, startTestSim } from "../helpers/sim.ts";
+import { startTap } from "../helpers/tap.ts";
 import { OFFERS, remediationScenario } from "../remediate/fixture.ts";
 import { redisStores, writesSince } from "../remediate/helpers.ts";
 
@@ -33,10 +34,10 @@ afterEach(async () => {
 afterAll(() => redis.cleanup());
 
 /** SDK clients whose calls give up after `deadlineMs` (the simulator may take longer). */
-function clientsWithDeadline(deadlineMs: number): AwsClients {
+function clientsWithDeadline(deadlineMs: number, endpoint = sim.endpoint): AwsClients {
   const clients = createAwsClients({
     region: "us-east-1",
-    endpoint: sim.endpoint,
+    endpoint,
     credentials: SIMULATOR_CREDENTIALS,
     maxAttempts: 1,
     callDeadlineMs: deadlineMs,
@@ -195,14 +196,14 @@ describe("Redis lost during execution", () => {
     const prefix = redis.prefix("redis-lost");
     const store = redis.open(prefix, proxy.url);
     const direct = redis.open(prefix);
-    const flow = flowOn(store, sim.clients);
+    const tap = await startTap(sim.endpoint);
+    const flow = flowOn(store, clientsWithDeadline(10_000, tap.url));
     const plan = await flow.createPlan(OFFERS.allowAlb(), REQUESTER);
     slowWrite(1200);
-    const readsBefore = describeCalls();
 
+    const write = tap.seen("Action=AuthorizeSecurityGroupIngress");
     const approving = flow.approve(plan.id, APPROVER);
-    await until(() => describeCalls() > readsBefore, "the drift check");
-    await new Promise((r) => setTimeout(r, 300)); // the lease renewal, then the write is in flight
+    await write; // the lease was renewed, the write is in flight (1.2 s): Redis goes now
     await proxy.stop();
     const result = await approving;
 
@@ -222,6 +223,7 @@ describe("Redis lost during execution", () => {
     expect(await claimOf(direct, plan.id)).toMatchObject({ state: "done", outcome: "executed" });
     expect(await planState(direct, plan.id)).toBe("executed");
     await proxy.stop();
+    await tap.close();
   });
 });
 
