@@ -22,8 +22,9 @@ export const DIAGNOSIS_IDS = [
   "client-closed-early",
   "access-logs-disabled",
   "target-protocol-mismatch",
-  // Add websocket-idle-timeout and recent-change here together with the check that emits them and a scenario
-  // whose root cause they are (test/scenarios/library-loads.test.ts asserts that).
+  "websocket-idle-timeout",
+  // Add recent-change here together with the check that emits it and a scenario whose root cause it is
+  // (test/scenarios/library-loads.test.ts asserts that).
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
@@ -43,6 +44,10 @@ export const FIX_IDS = [
   "k8s-graceful-shutdown",
   /** Guidance: a target group with the ProtocolVersion the clients speak, or a rule that sends the others elsewhere. */
   "set-protocol-version",
+  /** Guidance: an application-level ping/pong on WebSockets, well under the ALB idle timeout. */
+  "websocket-ping",
+  /** Guidance: app-server worker pool settings (Gunicorn worker class, threads, keep-alive, timeout). */
+  "tune-app-server-workers",
 ] as const;
 export type FixId = (typeof FIX_IDS)[number];
 

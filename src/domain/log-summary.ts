@@ -7,9 +7,13 @@
 export const LOG_ERROR_CLASSES = [
   /** 5xx produced by the application and forwarded by the ALB (target_status_code is 5xx). */
   "target-5xx",
-  /** ELB 502, a target chosen, target_status_code "-", request/target processing -1: the target closed or reset the connection (keep-alive race, or nothing listening). */
+  /** ELB 502, a target chosen, target_status_code "-", request/target processing -1: the target closed or reset the connection (keep-alive race, crash, or nothing listening). */
   "elb-502-target-closed",
-  /** ELB 502, target answered (target_processing_time >= 0) but target_status_code "-": the ALB could not parse the response. */
+  /**
+   * ELB 502, a target time measured (target_processing_time >= 0) but target_status_code "-". A row SHAPE, not
+   * a verdict: malformed responses write it, and so do keep-alive races (`0.000 0.001 -1 502 -`); the checks
+   * tell them apart by how the rows spread over paths, their rate and their target times.
+   */
   "elb-502-malformed-response",
   /** ELB 504 with total duration near the idle timeout: the target was slower than the idle timeout. */
   "elb-504-idle-timeout",
@@ -49,6 +53,28 @@ export interface BucketStats {
   /** ELB status code -> count, only for 4xx/5xx (e.g. { "502": 12, "504": 3 }). */
   errors: Record<string, number>;
   classes: ClassCounts;
+  /** Requests the target answered (target status and target_processing_time present): the key's normal latency. */
+  answered?: { count: number; meanSeconds: number; maxSeconds: number; slow: number };
+  /** Mean target_processing_time of the key's 502s that have one (class elb-502-malformed-response). */
+  measured502MeanSeconds?: number;
+  /** byPath only: the target group the path's requests go to (the first one seen). */
+  targetGroup?: string;
+}
+
+/** WebSocket connections (ws/wss rows with status 101): each row is written when the connection closes. */
+export interface WebSocketStats {
+  /** ws/wss rows with ELB status 101. */
+  connections: number;
+  /** Of them, lasting about the idle timeout (within the analyzer's idle tolerance). */
+  closedAtIdle: number;
+  /** The longest connection seen (seconds), and how many lasted longer than the idle timeout. */
+  maxSeconds: number | null;
+  longerThanIdle: number;
+  /** Distinct clients (IP) with connections closed at the idle timeout, and those with two or more (reconnects). */
+  clientsAtIdle: number;
+  repeatClientsAtIdle: number;
+  /** Path pattern -> connections closed at the idle timeout (top few). */
+  pathsAtIdle: Record<string, number>;
 }
 
 export interface LogSummary {
@@ -98,6 +124,13 @@ export interface LogSummary {
   byAgent?: Record<string, BucketStats>;
   /** Per class: the durations (time - request_creation_time, seconds) of that class's lines. */
   classDurations?: Partial<Record<LogErrorClass, Quantiles>>;
+  /**
+   * Durations (time - request_creation_time, whole seconds) of the ALB-generated 502s and 504s that lasted a
+   * second or more: a pile-up at one value that is neither the idle timeout nor the 10 s connect timeout is a
+   * timeout behind the ALB (an app server killing its workers).
+   */
+  elbErrorSeconds?: Record<string, number>;
+  webSockets?: WebSocketStats;
   /** A few raw lines per class, as evidence. */
   samples: Partial<Record<LogErrorClass, string[]>>;
   /** A few lines that could not be parsed (first 2000 characters each), to show what they look like. */

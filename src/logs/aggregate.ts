@@ -4,14 +4,15 @@
  * lines. Partial aggregates (one per worker or object) merge through `state()` / `merge()`.
  */
 import type { ClassCounts, LogErrorClass, LogSummary, Quantiles } from "../domain/log-summary.ts";
-import { BoundedStatsMap, addError, type Stats } from "./buckets.ts";
-import { classifyLine, isClassified, type ClassifyInput } from "./classify.ts";
+import { BoundedStatsMap, addError, addTiming, type Stats } from "./buckets.ts";
+import { classifyLine, idleTolerance, isClassified, type ClassifyInput } from "./classify.ts";
 import { TOKEN } from "./fields.ts";
 import { validate } from "./parse.ts";
 import { LineTokens, latin1, tokenize } from "./tokens.ts";
 import { Key, hashArnTail, hashArnTailString, hashBytes, hashString, hashUrlPattern } from "./keyhash.ts";
 import { FastLineReader } from "./fast-line.ts";
-import { LineView, isDashRange, viewFromTokens } from "./line-view.ts";
+import { LineView, isDashRange, isWebSocketType, viewFromTokens } from "./line-view.ts";
+import { WebSocketCounter, type WebSocketState } from "./websockets.ts";
 import { pathPattern, urlPath } from "./path-pattern.ts";
 import { QuantileSketch, type SketchState } from "./sketch.ts";
 
@@ -41,6 +42,8 @@ export interface AggregateState {
   total_: SketchState;
   samples: Partial<Record<LogErrorClass, string[]>>;
   classDurations?: Partial<Record<LogErrorClass, SketchState>>;
+  elbErrorSeconds: [number, number][];
+  webSockets: WebSocketState;
 }
 type MapName = "byTarget" | "byTargetGroup" | "byPath" | "byMinute" | "byAgent";
 
@@ -53,10 +56,25 @@ const MAX_ERROR_REASONS = 500;
 /** The aggregator reads nothing after error_reason, so it does not tokenize further. */
 const NEEDED_TOKENS = TOKEN.errorReason + 1;
 
-function count(s: Stats, status: number, isError: boolean, cls: LogErrorClass | null): void {
-  s.requests++;
-  if (isError) addError(s, status, cls);
+/** What one line adds to every key's stats, computed once per line. */
+interface LineFacts {
+  status: number;
+  isError: boolean;
+  cls: LogErrorClass | null;
+  tpt: number;
+  /** The target answered: a target status and a measured target time. */
+  answered: boolean;
+  measured502: boolean;
 }
+
+function count(s: Stats, f: LineFacts): void {
+  s.requests++;
+  if (f.isError) addError(s, f.status, f.cls);
+  if (f.answered || f.measured502) addTiming(s, f.tpt, f.answered, f.measured502);
+}
+
+/** Durations kept per whole second for ELB-generated 502/504 (the largest idle timeout is 4000 s). */
+const MAX_ERROR_SECONDS = 4000;
 
 function nullIfNaN(x: number): number | null {
   return x === x ? x : null;
@@ -111,10 +129,21 @@ export class LogAggregator {
   /** Durations per class, created on a class's first line (most windows have few classes). */
   private readonly classDurations: Partial<Record<LogErrorClass, QuantileSketch>> = {};
   private readonly samplesPerClass: number;
+  private readonly facts: LineFacts = {
+    status: 0,
+    isError: false,
+    cls: null,
+    tpt: NaN,
+    answered: false,
+    measured502: false,
+  };
+  private readonly elbErrorSeconds = new Map<number, number>();
+  private readonly webSockets: WebSocketCounter;
 
   constructor(readonly options: AggregateOptions) {
     const maxKeys = options.maxKeys ?? 5000;
     this.samplesPerClass = options.samplesPerClass ?? 3;
+    this.webSockets = new WebSocketCounter(options.idleTimeoutSeconds, idleTolerance(options));
     this.maps = {
       byTarget: new BoundedStatsMap(maxKeys, hashString),
       byTargetGroup: new BoundedStatsMap(maxKeys, hashArnTailString),
@@ -142,7 +171,14 @@ export class LogAggregator {
     if (w !== undefined && (v.timeMs < w.startMs || v.timeMs >= w.endMs)) return null;
     this.inWindow++;
     const cls = this.countValues(v, start, end);
-    this.countKeys(v, cls);
+    const f = this.facts;
+    f.status = v.status;
+    f.isError = v.status >= 400;
+    f.cls = cls;
+    f.tpt = v.targetProcessingTime;
+    f.answered = v.targetStatus === v.targetStatus && f.tpt >= 0;
+    f.measured502 = cls === "elb-502-malformed-response";
+    this.countKeys(v, f);
     return null;
   }
 
@@ -159,6 +195,7 @@ export class LogAggregator {
 
     const errorReason = textOrNull(v.buf, v.errorReasonStart, v.errorReasonEnd);
     if (errorReason !== null) this.countReason(errorReason);
+    if (status === 101 && isWebSocketType(v.buf, v.typeStart, v.typeEnd)) this.countWebSocket(v, duration);
     if (!isClassified(status)) return null;
     const x = this.input;
     x.elbStatus = status;
@@ -170,6 +207,10 @@ export class LogAggregator {
     x.errorReason = errorReason;
     x.actions = textOrNull(v.buf, v.actionsStart, v.actionsEnd);
     const cls = classifyLine(x, this.options);
+    if ((status === 502 || status === 504) && x.targetStatus === null && duration >= 1) {
+      const sec = Math.min(MAX_ERROR_SECONDS, Math.floor(duration));
+      this.elbErrorSeconds.set(sec, (this.elbErrorSeconds.get(sec) ?? 0) + 1);
+    }
     if (cls !== null) {
       this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
       (this.classDurations[cls] ??= new QuantileSketch()).add(duration);
@@ -180,10 +221,14 @@ export class LogAggregator {
     return cls;
   }
 
-  /** Requests and errors per minute, target, target group and path pattern. */
-  private countKeys(v: LineView, cls: LogErrorClass | null): void {
-    const status = v.status;
-    const isError = status >= 400;
+  private countWebSocket(v: LineView, duration: number): void {
+    const client = latin1(v.buf, v.clientStart, v.clientEnd);
+    const colon = client.lastIndexOf(":");
+    this.webSockets.add(duration, colon > 0 ? client.slice(0, colon) : client, () => this.pathName());
+  }
+
+  /** Requests, errors and target times per minute, target, target group and path pattern. */
+  private countKeys(v: LineView, f: LineFacts): void {
     const m = this.maps;
     const key = this.key;
     const minute = Math.floor(v.timeMs / 60000);
@@ -192,17 +237,32 @@ export class LogAggregator {
       this.lastMinute = minute;
       this.lastMinuteStats = m.byMinute.get(key) ?? m.byMinute.create(key, String(minute));
     }
-    count(this.lastMinuteStats, status, isError, cls);
+    count(this.lastMinuteStats, f);
     hashBytes(key, v.buf, v.targetStart, v.targetEnd);
     const target = m.byTarget.get(key) ?? m.byTarget.create(key, latin1(v.buf, v.targetStart, v.targetEnd));
-    count(target, status, isError, cls);
+    count(target, f);
     hashArnTail(key, v.buf, v.targetGroupStart, v.targetGroupEnd);
     const tg =
       m.byTargetGroup.get(key) ??
       m.byTargetGroup.create(key, latin1(v.buf, v.targetGroupStart, v.targetGroupEnd));
-    count(tg, status, isError, cls);
+    count(tg, f);
+    const g1 = key.h1;
+    const g2 = key.h2;
     hashUrlPattern(key, v.buf, v.urlStart, v.urlEnd);
-    count(m.byPath.get(key) ?? m.byPath.create(key, this.pathName()), status, isError, cls);
+    const path = m.byPath.get(key) ?? m.byPath.create(key, this.pathName());
+    count(path, f);
+    // The string is built only for a path's first group, or a second group (a path that spans groups).
+    if (
+      (path.groupH1 !== g1 || path.groupH2 !== g2 || path.group === null) &&
+      !isDashRange(v.buf, v.targetGroupStart, v.targetGroupEnd)
+    ) {
+      const name = latin1(v.buf, v.targetGroupStart, v.targetGroupEnd);
+      if (path.group === null || name < path.group) {
+        path.group = name;
+        path.groupH1 = g1;
+        path.groupH2 = g2;
+      }
+    }
   }
 
   /** One line of a BY_AGENT class under "PROTOCOL user agent" (only these lines build a string). */
@@ -217,7 +277,9 @@ export class LogAggregator {
     const name = `${proto.startsWith("HTTP/") ? proto : "-"} ${agent}`;
     const map = this.maps.byAgent;
     const key = hashString(this.key, name);
-    count(map.get(key) ?? map.create(key, name), status, true, cls);
+    const st = map.get(key) ?? map.create(key, name);
+    st.requests++;
+    addError(st, status, cls);
   }
 
   /** The general path: tokenize and validate, then fill the view. Returns why the line is malformed. */
@@ -269,6 +331,8 @@ export class LogAggregator {
       classDurations: Object.fromEntries(
         Object.entries(this.classDurations).map(([k, sk]) => [k, sk.state()]),
       ) as AggregateState["classDurations"],
+      elbErrorSeconds: [...this.elbErrorSeconds.entries()],
+      webSockets: this.webSockets.state(),
     };
   }
 
@@ -285,6 +349,9 @@ export class LogAggregator {
       this.byClass[k] = (this.byClass[k] ?? 0) + v;
     }
     for (const [k, v] of s.byErrorReason) this.countReason(k, v);
+    for (const [k, v] of s.elbErrorSeconds)
+      this.elbErrorSeconds.set(k, (this.elbErrorSeconds.get(k) ?? 0) + v);
+    this.webSockets.merge(s.webSockets);
     for (const name of Object.keys(this.maps) as MapName[]) {
       this.maps[name].mergeEntries(s.maps[name].entries, s.maps[name].other);
     }
@@ -331,6 +398,10 @@ export class LogAggregator {
       ),
       latency: { targetProcessing: this.targetProcessing.summary(), total: this.totalDuration.summary() },
       samples: structuredClone(this.samples),
+      elbErrorSeconds: Object.fromEntries(
+        [...this.elbErrorSeconds.entries()].sort(([a], [b]) => a - b).map(([k, v]) => [String(k), v]),
+      ),
+      ...(this.webSockets.connections > 0 ? { webSockets: this.webSockets.summary() } : {}),
       assumptions: { idleTimeoutSeconds: this.options.idleTimeoutSeconds },
       durationMs: base.durationMs ?? 0,
       malformedSamples: [...this.malformedSamples],

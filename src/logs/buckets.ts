@@ -15,15 +15,66 @@ export interface Stats {
   /** ELB status -> count, 4xx/5xx only. */
   errors: Record<string, number>;
   classes: ClassCounts;
+  /** Requests the target answered (a target status and a measured target time): the key's normal latency. */
+  answered: number;
+  answeredSeconds: number;
+  maxAnsweredSeconds: number;
+  /** Answered requests slower than SLOW_SECONDS. */
+  slow: number;
+  /** Sum of target_processing_time over the 502s with a measured target time (class elb-502-malformed-response). */
+  measured502Seconds: number;
+  /**
+   * For paths: the target group their requests go to (paths rarely span groups; when one does, the first by
+   * name, so the result does not depend on the order lines or partial aggregates arrive in), and its key hash.
+   */
+  group: string | null;
+  groupH1: number;
+  groupH2: number;
 }
 
+/** An answered request this slow is "slow" for the worker-starvation and long-request evidence. */
+export const SLOW_SECONDS = 5;
+
 export function newStats(): Stats {
-  return { requests: 0, errorTotal: 0, errors: {}, classes: {} };
+  return {
+    requests: 0,
+    errorTotal: 0,
+    errors: {},
+    classes: {},
+    answered: 0,
+    answeredSeconds: 0,
+    maxAnsweredSeconds: 0,
+    slow: 0,
+    measured502Seconds: 0,
+    group: null,
+    groupH1: 0,
+    groupH2: 0,
+  };
+}
+
+/** Records the target time of one line into stats (answered: the target sent a status). */
+export function addTiming(s: Stats, tpt: number, answered: boolean, measured502: boolean): void {
+  if (answered) {
+    s.answered++;
+    s.answeredSeconds += tpt;
+    if (tpt > s.maxAnsweredSeconds) s.maxAnsweredSeconds = tpt;
+    if (tpt >= SLOW_SECONDS) s.slow++;
+  } else if (measured502) s.measured502Seconds += tpt;
 }
 
 export function addStats(into: Stats, from: Stats): void {
   into.requests += from.requests;
   into.errorTotal += from.errorTotal;
+  into.answered += from.answered ?? 0;
+  into.answeredSeconds += from.answeredSeconds ?? 0;
+  into.maxAnsweredSeconds = Math.max(into.maxAnsweredSeconds, from.maxAnsweredSeconds ?? 0);
+  into.slow += from.slow ?? 0;
+  into.measured502Seconds += from.measured502Seconds ?? 0;
+  if (from.group != null && (into.group === null || from.group < into.group)) {
+    into.group = from.group;
+    into.groupH1 = from.groupH1;
+    into.groupH2 = from.groupH2;
+  }
   for (const [k, v] of Object.entries(from.errors)) into.errors[k] = (into.errors[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.classes) as [LogErrorClass, number][]) {
     into.classes[k] = (into.classes[k] ?? 0) + v;
@@ -151,5 +202,19 @@ export class BoundedStatsMap {
 }
 
 export function toBucket(s: Stats): BucketStats {
-  return { requests: s.requests, errors: { ...s.errors }, classes: { ...s.classes } };
+  const b: BucketStats = { requests: s.requests, errors: { ...s.errors }, classes: { ...s.classes } };
+  if (s.answered > 0) {
+    b.answered = {
+      count: s.answered,
+      meanSeconds: round6(s.answeredSeconds / s.answered),
+      maxSeconds: s.maxAnsweredSeconds,
+      slow: s.slow,
+    };
+  }
+  const measured = s.classes["elb-502-malformed-response"] ?? 0;
+  if (measured > 0) b.measured502MeanSeconds = round6(s.measured502Seconds / measured);
+  if (s.group !== null) b.targetGroup = s.group;
+  return b;
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

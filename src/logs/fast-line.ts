@@ -49,9 +49,14 @@ export class FastLineReader {
     if (e < 0 || e >= end) return false;
     const timeMs = parseIsoMs(buf, p, e, this.timeCache);
     if (timeMs !== timeMs) return false;
+    v.typeStart = start;
+    v.typeEnd = p - 1;
     // elb, client:port, target:port
     if ((e = fieldEnd(buf, e + 1, end)) < 0) return false;
-    if ((e = fieldEnd(buf, e + 1, end)) < 0) return false;
+    p = e + 1;
+    if ((e = fieldEnd(buf, p, end)) < 0) return false;
+    v.clientStart = p;
+    v.clientEnd = e;
     p = e + 1;
     if ((e = fieldEnd(buf, p, end)) < 0) return false;
     v.targetStart = p;

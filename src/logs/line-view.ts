@@ -22,6 +22,12 @@ export class LineView {
   /** request_creation_time in epoch ms; NaN when "-" or absent. */
   createdMs = NaN;
   /** Content ranges [start, end) in buf, without quotes. */
+  /** type ("http", "h2", "ws", "wss", ...). */
+  typeStart = 0;
+  typeEnd = 0;
+  /** client:port. */
+  clientStart = 0;
+  clientEnd = 0;
   targetStart = 0;
   targetEnd = 0;
   targetGroupStart = 0;
@@ -53,6 +59,10 @@ export function viewFromTokens(t: LineTokens, v: LineView): void {
   v.requestProcessingTime = numberAt(t, TOKEN.requestProcessingTime) ?? NaN;
   v.targetProcessingTime = numberAt(t, TOKEN.targetProcessingTime) ?? NaN;
   v.createdMs = isoAt(t, TOKEN.requestCreationTime);
+  v.typeStart = t.starts[TOKEN.type];
+  v.typeEnd = t.ends[TOKEN.type];
+  v.clientStart = t.starts[TOKEN.client];
+  v.clientEnd = t.ends[TOKEN.client];
   v.targetStart = t.starts[TOKEN.target];
   v.targetEnd = t.ends[TOKEN.target];
   v.targetGroupStart = t.starts[TOKEN.targetGroupArn];
@@ -75,4 +85,10 @@ export function viewFromTokens(t: LineTokens, v: LineView): void {
     v.urlStart = sp + 1;
     v.urlEnd = e;
   }
+}
+
+/** True for the WebSocket types "ws" and "wss". */
+export function isWebSocketType(buf: Uint8Array, s: number, e: number): boolean {
+  const n = e - s;
+  return (n === 2 || (n === 3 && buf[s + 2] === 0x73)) && buf[s] === 0x77 && buf[s + 1] === 0x73;
 }

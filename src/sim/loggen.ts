@@ -67,6 +67,11 @@ const GRPC_AGENT = /^grpc-/i;
 /** Non-instance/ip kinds never hit Lambda groups, lambda-error only hits them. */
 const NEEDS_CONNECTION = new Set([
   "keepalive-502",
+  "keepalive-502-timed",
+  "worker-stall",
+  "worker-timeout-502",
+  "websocket",
+  "websocket-idle",
   "connect-refused-502",
   "tls-502",
   "malformed-502",
@@ -111,7 +116,7 @@ export function generateAccessLogLines(
     const method = grpc ? "POST" : entry.Method;
     const route = routeRequest(listener, { host, path, method }, groups, rng);
     const tls = listener.Protocol === "HTTPS";
-    const type = tls ? (http2 && (grpc || rng.next() < 0.65) ? "h2" : "https") : "http";
+    let type = tls ? (http2 && (grpc || rng.next() < 0.65) ? "h2" : "https") : "http";
     let userAgent = client.userAgent;
 
     let outcome: Outcome;
@@ -150,6 +155,7 @@ export function generateAccessLogLines(
       }
     }
 
+    if (outcome.webSocket) type = tls ? "wss" : "ws";
     const creationUs = timeUs - Math.round(outcome.duration * 1e6);
     const port = listener.Port;
     const scheme = tls ? "https" : "http";

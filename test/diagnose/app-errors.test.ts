@@ -73,13 +73,22 @@ describe("malformed-target-response", () => {
       logPaths({ "/v1/export": { requests: 100, classes: { "elb-502-malformed-response": 80 } } }),
     );
     expect(f.id).toBe("malformed-target-response");
-    expect(f.confidence).toBe(0.7);
-    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("by path: /v1/export 80");
+    expect(f.confidence).toBe(0.75);
+    const text = f.evidence.map((e) => e.detail).join("\n");
+    expect(text).toContain("80 of 80 502s without a response pile up on /v1/export");
+    expect(text).toContain("/v1/export fails 80% of requests");
   });
 
-  it("a few malformed lines beside a keep-alive race are info only", () => {
-    const [f] = run(logClasses({ "elb-502-malformed-response": 6, "elb-502-target-closed": 412 }));
+  it("a few piled-up lines beside a keep-alive race are info only", () => {
+    const [f] = run(
+      logClasses({ "elb-502-malformed-response": 6, "elb-502-target-closed": 412 }),
+      logPaths({ "/v1/export": { requests: 100, classes: { "elb-502-malformed-response": 6 } } }),
+    );
     expect(f.severity).toBe("info");
+  });
+
+  it("does not read the row shape alone as malformed: rows without per-path data are not claimed", () => {
+    expect(run(logClasses({ "elb-502-malformed-response": 6, "elb-502-target-closed": 412 }))).toEqual([]);
   });
 
   it("does not fire without such lines or without logs", () => {

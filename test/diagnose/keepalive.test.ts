@@ -26,7 +26,10 @@ describe("keepalive-race", () => {
     expect(f.severity).toBe("critical");
     expect(f.confidence).toBeGreaterThanOrEqual(0.85);
     const text = f.evidence.map((e) => e.detail).join("\n");
-    expect(text).toContain("412 of 418 ELB 502s have target_status_code '-' and -1 processing times");
+    expect(text).toContain(
+      "412 of 418 ELB 502s have target_status_code '-' and no response (412 as '-1 -1 -1', 6 with a target time",
+    );
+    expect(text).toContain("how they spread over paths is unknown");
     expect(text).toContain("spread over 2 healthy targets");
     expect(text).toContain("at low and high load");
     expect(text).toMatch(/idle_timeout.timeout_seconds is 60 s/);

@@ -138,6 +138,8 @@ const NUMBER_FIELDS = [
   "createdMs",
 ] as const;
 const RANGE_FIELDS = [
+  ["type", "typeStart", "typeEnd"],
+  ["client", "clientStart", "clientEnd"],
   ["target", "targetStart", "targetEnd"],
   ["targetGroup", "targetGroupStart", "targetGroupEnd"],
   ["url", "urlStart", "urlEnd"],

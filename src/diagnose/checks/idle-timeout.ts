@@ -6,6 +6,9 @@
  * Confidence (logs): 0.55 + 0.3 × (idle-timeout 504s / all ELB 504s) + 0.07 when TargetResponseTime Maximum reaches
  * 90% of the idle timeout + 0.05 when three paths or fewer hold 70% of them. Metrics only: 0.4, + 0.15 when the
  * Maximum is within 10% of the idle timeout, + 0.05 when p99 is too; capped at 0.65.
+ *
+ * The raise is sized from completed requests only: the cut ones ran at least the idle timeout, and what they
+ * need beyond it is unknown (censored), so the fix says so instead of doubling the timeout's own value.
  */
 import type { Check } from "../check.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
@@ -16,7 +19,7 @@ import { requestTotal } from "../evidence/latency.ts";
 import { metricPeak, metricSum } from "../evidence/metrics.ts";
 import { idleTimeoutSeconds } from "../evidence/targets.ts";
 import { raiseBackendKeepAliveFix } from "../fixes/raise-backend-keepalive.ts";
-import { raisedIdleTimeout, setIdleTimeoutFix } from "../fixes/set-idle-timeout.ts";
+import { setIdleTimeoutFix, sizeRaisedIdleTimeout } from "../fixes/set-idle-timeout.ts";
 
 const TITLE = "Requests run longer than the ALB idle timeout (504)";
 
@@ -31,7 +34,6 @@ function run(s: Snapshot): Finding[] {
   const evidence: Evidence[] = [];
   let c: number;
   let errors: number;
-  let slowest: number | null = maxTrt;
 
   const logs = usableLogs(s);
   if (logs) {
@@ -50,7 +52,6 @@ function run(s: Snapshot): Finding[] {
         detail: `target_processing_time of answered requests: p99 ${tp.p99 === null ? "n/a" : secs(tp.p99)}, max ${tp.max === null ? "n/a" : secs(tp.max)}`,
       });
     }
-    slowest = Math.max(slowest ?? 0, tp.max ?? 0, logs.latency.total.max ?? 0) || null;
     c = 0.55 + 0.3 * (timedOut / all504);
     const paths = topByClass(logs.byPath, "elb-504-idle-timeout");
     if (paths.length > 0) {
@@ -78,7 +79,17 @@ function run(s: Snapshot): Finding[] {
     });
   }
 
-  const proposed = raisedIdleTimeout(idle, slowest);
+  // Only completed requests size the new value: the cut ones' maximum is the timeout itself (censored).
+  const completed = slowestCompleted(s, logs === undefined ? maxTrt : null);
+  const cut = logs ? classCount(logs, "elb-504-idle-timeout") : (m504 ?? 0);
+  const sizing = sizeRaisedIdleTimeout(idle, completed, cut);
+  const proposed = sizing.proposed;
+  if (sizing.censored) {
+    evidence.push({
+      source: "access-logs",
+      detail: `durations are cut at the idle timeout: ${cut} requests ended at ${idle} s, so how long they need is unknown (the largest time seen is the timeout itself); the proposed value is not sized from it`,
+    });
+  }
   return [
     {
       id: "idle-timeout-exceeded",
@@ -92,13 +103,27 @@ function run(s: Snapshot): Finding[] {
           s,
           idle,
           proposed,
-          proposed >= 4000
-            ? "the maximum ALB allows; slower work needs an asynchronous design"
-            : `twice the slowest request seen (${slowest === null ? "unknown" : secs(slowest)}), rounded up`,
+          sizing.note,
+          sizing.censored ? { censoredAtSeconds: idle, cutRequests: cut } : {},
         ),
         // A higher idle timeout must stay below the backend keep-alive, or it creates a keep-alive race.
         raiseBackendKeepAliveFix(proposed),
       ],
     },
   ];
+}
+
+/**
+ * The slowest request that completed (seconds): the answered requests' maximum per path, else the target
+ * processing maximum of the logs; with metrics only, the TargetResponseTime maximum (`metricMax`).
+ */
+function slowestCompleted(s: Snapshot, metricMax: number | null): number | null {
+  const logs = usableLogs(s);
+  if (!logs) return metricMax;
+  let max: number | null = null;
+  for (const b of Object.values(logs.byPath)) {
+    const m = b.answered?.maxSeconds;
+    if (m !== undefined && (max === null || m > max)) max = m;
+  }
+  return max ?? logs.latency.targetProcessing.max;
 }

@@ -15,6 +15,7 @@ import { protocolMismatchCheck } from "./protocol-mismatch.ts";
 import { securityGroupCheck } from "./security-groups.ts";
 import { target5xxCheck } from "./target-5xx.ts";
 import { tlsCheck } from "./tls.ts";
+import { websocketCheck } from "./websocket.ts";
 
 /** Every check the engine runs, in no particular order (the engine ranks the findings). */
 export const ALL_CHECKS: readonly Check[] = [
@@ -34,4 +35,5 @@ export const ALL_CHECKS: readonly Check[] = [
   clientClosedCheck,
   protocolMismatchCheck,
   accessLogsCheck,
+  websocketCheck,
 ];

@@ -1,16 +1,21 @@
 /**
  * keepalive-race: a target closes an idle keep-alive connection just as the ALB sends a request on it.
- * Signature (alb-facts §1.3, §6, §7.3): sporadic ELB 502s with a target chosen, target_status_code "-" and -1
- * processing times (class elb-502-target-closed), spread over targets that stay healthy, at low and high load,
- * with no rise in TargetConnectionErrorCount or target 5XX, and an idle timeout at or above common backend
- * keep-alive defaults. Not this check: 502s on draining or deregistered targets (deregistration-draining),
- * targets failing nearly every request (TLS, nothing listening), app-generated 502s (target-returned-5xx).
+ * Signature (alb-facts §1.3, §6, §7.3, §10): sporadic ELB 502s with a target chosen and target_status_code "-",
+ * in either row shape (`-1 -1 -1` or a measured target time with response -1), spread over the paths of the
+ * affected groups in proportion to their traffic (evidence/distribution.ts: rows piled up on a few paths at a
+ * steady rate are malformed-target-response's), rare per request, on targets that stay healthy, at low and
+ * high load, with no rise in TargetConnectionErrorCount or target 5XX, and an idle timeout at or above common
+ * backend keep-alive defaults. Not this check: 502s on draining or deregistered targets
+ * (deregistration-draining), targets failing nearly every request (TLS, nothing listening), app-generated 502s
+ * (target-returned-5xx). A handful of them is still a warning with its fix, never "healthy".
  *
- * Confidence (logs): 0.45 + 0.35 × (closed-connection 502s on healthy targets / ELB-generated 502s)
+ * Confidence (logs): 0.45 + 0.35 × (race-read 502s on healthy targets / ELB-generated 502s)
  * + 0.1 with 3 or more targets (0.07 with 2, or with the group's only target; 0.03 for one of several)
  * + 0.05 at both low and high load − 0.2 when all of them sit within 3 minutes (an event, not a race)
  * + 0.05 when HTTPCode_ELB_502_Count agrees (− 0.15 when it does not) − 0.1 when the targets returned as many
- * 5xx themselves + 0.05 with an idle timeout ≥ 5 s (− 0.15 below); at most 0.95.
+ * 5xx themselves + 0.05 with an idle timeout ≥ 5 s (− 0.15 below) − 0.15 above 2% of the requests (too frequent
+ * for a race) − 0.1 when their target times look like normal answers + 0.03 when they are tiny − 0.1 with
+ * fewer than 5 of them (too few to judge a spread), − 0.2 with fewer than 3; at most 0.95.
  * Metrics only: 0.35 + 0.05 at low and high load + 0.05 over 10 minutes or more + up to 0.05 for the idle
  * timeout; at most 0.5.
  */
@@ -31,6 +36,7 @@ import {
   targetsByAddress,
 } from "../evidence/targets.ts";
 import { describeSpread, isBurst, logMinutes, spreadOf } from "../evidence/time.ts";
+import { RACE_MAX_RATE, distributionOf, raceEvidence } from "../evidence/distribution.ts";
 import { raiseBackendKeepAliveFix } from "../fixes/raise-backend-keepalive.ts";
 import { BELOW_COMMON_KEEPALIVE_SECONDS, setIdleTimeoutFix } from "../fixes/set-idle-timeout.ts";
 
@@ -48,10 +54,15 @@ export const keepaliveCheck: Check = {
   },
 };
 
+const SHAPES = ["elb-502-target-closed", "elb-502-malformed-response"] as const;
+
 function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
-  const closed = classCount(logs, "elb-502-target-closed");
+  const d = distributionOf(logs);
+  // Rows that pile up on a few paths at a steady rate are malformed-target-response's, not a race.
+  const closed = d.raceRows;
   if (closed === 0) return [];
-  const elb502 = Math.max(elbGenerated(logs, "502"), closed);
+  const allRows = classCount(logs, SHAPES[0]) + classCount(logs, SHAPES[1]);
+  const elb502 = Math.max(elbGenerated(logs, "502"), allRows);
   const byAddress = targetsByAddress(s);
   const mappable = byAddress.size > 0;
   const tlsFailingGroups = new Set(
@@ -67,7 +78,7 @@ function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
   const racing: { address: string; count: number; id?: string; group?: string }[] = [];
   let elsewhere = 0;
   for (const [address, b] of Object.entries(logs.byTarget)) {
-    const count = b.classes["elb-502-target-closed"] ?? 0;
+    const count = (b.classes[SHAPES[0]] ?? 0) + (b.classes[SHAPES[1]] ?? 0);
     if (count === 0) continue;
     const lt = byAddress.get(address);
     const broken = b.requests > 0 && count / b.requests >= BROKEN_TARGET_RATIO;
@@ -78,11 +89,13 @@ function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
     else elsewhere += count;
   }
   const perTargetKnown = Object.keys(logs.byTarget).length > 0;
-  const onHealthy = perTargetKnown
+  const onTargets = perTargetKnown
     ? racing.reduce((a, r) => a + r.count, 0)
     : anyTargetDrainingOrUnhealthy(s) || tlsFailingGroups.size > 0
       ? 0
       : closed;
+  // Per target both shapes count; the rows read as malformed (they sit on healthy targets too) come off.
+  const onHealthy = Math.min(closed, Math.max(0, onTargets - (perTargetKnown ? d.malformedRows : 0)));
   if (onHealthy === 0 || onHealthy < 0.5 * closed || elsewhere > onHealthy) return [];
 
   const connErrors = metricSum(s, "TargetConnectionErrorCount");
@@ -90,15 +103,21 @@ function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
 
   const evidence: Evidence[] = [];
   const nTargets = perTargetKnown ? racing.length : healthyTargetCount(s);
+  // Per-target counts hold both readings when some rows were read as malformed: then only the targets count.
   const where = perTargetKnown
-    ? `spread over ${nTargets} healthy target${nTargets === 1 ? "" : "s"} (${listFew(racing.map((r) => `${r.address} ${r.count}`))})`
+    ? `spread over ${nTargets} healthy target${nTargets === 1 ? "" : "s"}${d.malformedRows > 0 ? "" : ` (${listFew(racing.map((r) => `${r.address} ${r.count}`))})`}`
     : "on a group whose targets are all healthy";
+  const shape =
+    d.raceMeasured === 0
+      ? "-1 processing times"
+      : `no response (${d.raceRows - d.raceMeasured} as '-1 -1 -1', ${d.raceMeasured} with a target time and response_processing_time -1)`;
   evidence.push({
     source: "access-logs",
-    detail: `${onHealthy} of ${elb502} ELB 502s have target_status_code '-' and -1 processing times, ${where}`,
+    detail: `${onHealthy} of ${elb502} ELB 502s have target_status_code '-' and ${shape}, ${where}`,
   });
+  for (const detail of raceEvidence(d)) evidence.push({ source: "access-logs", detail });
 
-  const { errors, requests } = logMinutes(logs, ["elb-502-target-closed"]);
+  const { errors, requests } = logMinutes(logs, [...SHAPES]);
   const spread = spreadOf(errors, requests);
   const spreadDetail = describeSpread(spread);
   if (spreadDetail) evidence.push({ source: "access-logs", detail: spreadDetail });
@@ -107,7 +126,13 @@ function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
   // More targets with the same pattern make one broken host unlikely.
   c += nTargets >= 3 ? 0.1 : nTargets === 2 ? 0.07 : healthyTargetCount(s) <= 1 ? 0.07 : 0.03;
   if (spread.atLowLoad > 0 && spread.atHighLoad > 0) c += 0.05;
-  if (isBurst(spread)) c -= 0.2;
+  // One or two rows sit in a minute or two whatever their cause: no burst to judge.
+  if (isBurst(spread) && closed > 2) c -= 0.2;
+  if (closed < 5) c -= 0.1;
+  if (closed < 3) c -= 0.1;
+  if (d.requests > 0 && closed / d.requests > RACE_MAX_RATE) c -= 0.15;
+  if (d.raceTiming === "like-normal") c -= 0.1;
+  else if (d.raceTiming === "tiny") c += 0.03;
 
   const m502 = metricSum(s, "HTTPCode_ELB_502_Count");
   if (m502 !== null) {
@@ -186,18 +211,24 @@ function finding(
   const idle = idleTimeoutSeconds(s);
   const fixes = [raiseBackendKeepAliveFix(idle)];
   if (idle > BELOW_COMMON_KEEPALIVE_SECONDS) {
+    const lower = BELOW_COMMON_KEEPALIVE_SECONDS;
+    const breaks = whatLoweringBreaks(s, lower);
     const slowest = slowestRequestSeconds(s);
     const note =
-      slowest === null
-        ? "request durations unknown: remediation's risk check compares with observed durations"
-        : slowest < BELOW_COMMON_KEEPALIVE_SECONDS
-          ? `below common 5 s backend keep-alives; slowest request seen ${secs(slowest)}`
-          : `risky: requests up to ${secs(slowest)} were seen and would get 504s; prefer raising the backend keep-alive`;
-    fixes.push(setIdleTimeoutFix(s, idle, BELOW_COMMON_KEEPALIVE_SECONDS, note));
+      breaks.text.length > 0
+        ? `risky: it would break ${breaks.text.join("; ")}; prefer raising the backend keep-alive`
+        : slowest === null
+          ? "request durations unknown: remediation's risk check compares with observed durations"
+          : slowest < lower
+            ? `below common 5 s backend keep-alives; slowest request seen ${secs(slowest)}`
+            : `risky: requests up to ${secs(slowest)} were seen and would get 504s; prefer raising the backend keep-alive`;
+    fixes.push(setIdleTimeoutFix(s, idle, lower, note, breaks.params));
   }
+  // A handful of race 502s on an idle timeout above backend defaults is a real bug: a warning, not info.
+  const sev = severityForErrors(errors, requests);
   return {
     id: "keepalive-race",
-    severity: severityForErrors(errors, requests),
+    severity: sev === "info" && idle >= 5 ? "warning" : sev,
     confidence: confidence(c, 0.95),
     title: TITLE,
     evidence,
@@ -236,4 +267,36 @@ function resourcesOf(s: Snapshot, racing: { id?: string; group?: string }[]): st
   if (groups.size === 0) for (const g of s.targetGroups) groups.add(g.arn);
   const ids = racing.map((r) => r.id).filter((id): id is string => Boolean(id));
   return [...new Set([...ids, ...groups])];
+}
+
+/**
+ * What lowering the idle timeout to `seconds` would cut, from the access logs: paths whose answered requests
+ * ran longer (slow endpoints, long polls, exports) and WebSocket connections (closed after `seconds` without
+ * a frame). Returned as words for the fix and as params for the remediation risk check.
+ */
+function whatLoweringBreaks(
+  s: Snapshot,
+  seconds: number,
+): { text: string[]; params: Record<string, string | number> } {
+  const logs = usableLogs(s);
+  const text: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (!logs) return { text, params };
+  const slow = Object.entries(logs.byPath)
+    .filter(([p, b]) => p !== "(other)" && (b.answered?.maxSeconds ?? 0) >= seconds)
+    .sort((a, b) => b[1].answered!.maxSeconds - a[1].answered!.maxSeconds);
+  if (slow.length) {
+    const list = listFew(slow.map(([p, b]) => `${p} (up to ${secs(b.answered!.maxSeconds)})`));
+    text.push(`requests longer than ${seconds} s on ${list}, which would end in 504s`);
+    params.slowPaths = list;
+  }
+  const ws = logs.webSockets;
+  if (ws && ws.connections > 0) {
+    text.push(
+      `${ws.connections} WebSocket connections${ws.maxSeconds === null ? "" : ` (up to ${secs(ws.maxSeconds)})`}, closed after ${seconds} s without a frame`,
+    );
+    params.webSocketConnections = ws.connections;
+    params.webSocketMaxSeconds = ws.maxSeconds ?? 0;
+  }
+  return { text, params };
 }

@@ -17,9 +17,15 @@
  * | client-460          | set         | 0.00x / -1 / -1          | 460 | -      | client's patience < idle   |
  * | client-abort-460    | set         | 0.00x / -1 / -1          | 460 | -      | 2-350 ms (closed at once)  |
  * | protocol-464        | -           | -1 / -1 / -1             | 464 | -      | about 0 (never forwarded)  |
+ * | keepalive-502-timed | set         | 0.00x / 0.00x / -1       | 502 | -      | a few ms                   |
+ * | worker-stall        | set         | 0.00x / 20-30 s / 0.00x  | 2xx from target | = elb | the wait + answer|
+ * | worker-timeout-502  | set         | -1 / -1 / -1             | 502 | -      | the worker timeout (30 s)  |
+ * | websocket           | set         | 0.000 / 0.00x / 0.000    | 101 | 101    | connection lifetime        |
+ * | websocket-idle      | set         | 0.000 / 0.00x / 0.000    | 101 | 101    | the LB idle timeout        |
  *
  * protocol-464 is not a Kind: the generator writes it on its own when a request's protocol does not fit the
- * chosen group's ProtocolVersion (see protocolMismatch).
+ * chosen group's ProtocolVersion (see protocolMismatch). WebSocket rows have type ws (wss on TLS listeners):
+ * one row per connection, written when it closes.
  */
 import type { ErrorKind, ErrorSpec } from "./spec.ts";
 import type { Rng } from "./random.ts";
@@ -39,6 +45,8 @@ export interface Outcome {
   errorReason: string;
   /** Response size; LB-generated error pages are small. */
   sentBytes: number;
+  /** A WebSocket connection: the row's type is ws/wss. */
+  webSocket?: boolean;
 }
 
 export interface OutcomeContext {
@@ -145,6 +153,43 @@ export function errorOutcome(spec: ErrorSpec, ctx: OutcomeContext): Outcome {
   switch (kind) {
     case "keepalive-502":
       return lbError(502, fixed ?? rng.uniform(0.001, 0.006));
+    case "keepalive-502-timed": {
+      const rp = small(rng);
+      const tp = rng.int(0, 2) / 1000;
+      return {
+        ...lbError(502, fixed ?? rp + tp + rng.uniform(0.0005, 0.003)),
+        requestProcessing: rp,
+        targetProcessing: tp,
+      };
+    }
+    case "worker-timeout-502":
+      return lbError(502, fixed ?? 30 + rng.uniform(0.001, 0.05));
+    case "worker-stall": {
+      const wait = fixed ?? rng.uniform(20, 30);
+      const latency = Math.min(wait + ctx.latency, ctx.idleTimeout - 0.01);
+      return answered({ ...ctx, latency }, 200);
+    }
+    case "websocket":
+    case "websocket-idle": {
+      const tp = rng.int(1, 3) / 1000;
+      const life =
+        fixed ??
+        (kind === "websocket-idle"
+          ? ctx.idleTimeout + rng.uniform(0.001, 0.3)
+          : rng.uniform(2, ctx.idleTimeout * 0.9));
+      return {
+        elbStatus: 101,
+        targetStatus: "101",
+        requestProcessing: 0,
+        targetProcessing: tp,
+        responseProcessing: 0,
+        duration: life,
+        targetShown: true,
+        errorReason: "-",
+        sentBytes: 129 + rng.int(0, 4000),
+        webSocket: true,
+      };
+    }
     case "connect-refused-502":
       return lbError(502, fixed ?? rng.uniform(0.0005, 0.002));
     case "tls-502":

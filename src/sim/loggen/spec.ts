@@ -7,6 +7,7 @@ import { z } from "zod";
 
 export const ERROR_KINDS = [
   "keepalive-502", // target closed the kept-alive connection under an outstanding request
+  "keepalive-502-timed", // the same race, in the row shape with request and target times measured (0.000 0.001 -1)
   "connect-refused-502", // TCP RST on connect (nothing listening on the target port)
   "tls-502", // TLS handshake with an HTTPS target failed
   "malformed-502", // target answered, but not with valid HTTP
@@ -18,6 +19,10 @@ export const ERROR_KINDS = [
   "target-4xx", // the target itself answered 4xx
   "client-460", // the client gave up before the LB idle timeout
   "client-abort-460", // the client closed within milliseconds (navigated away, app killed, prefetch dropped)
+  "worker-stall", // the target answers, but only after waiting for a free worker (DurationSeconds or 20-30 s)
+  "worker-timeout-502", // the app server killed the worker at its timeout (DurationSeconds or 30 s): 502, -1 -1 -1
+  "websocket", // a WebSocket (ws/wss, 101) the client closed, or kept open with pings (DurationSeconds)
+  "websocket-idle", // a WebSocket the ALB closed after idle_timeout seconds without a frame
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
