@@ -1,6 +1,7 @@
 /**
  * The remediation buttons: Fix (offer -> plan message in the report's thread), Approve, Reject and Undo.
- * Each listener acks at once, then hands off to the approval flow; refusals reach only the clicker
+ * Each listener acks at once, ignores a repeated delivery of the same click (Slack's retry, or the same
+ * payload twice: src/slack/dedupe.ts), then hands off to the approval flow; refusals reach only the clicker
  * (ephemeral, through the action's response_url or chat.postEphemeral).
  */
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
@@ -11,6 +12,7 @@ import { approvalFlowFor } from "../src/approvals/for-app.ts";
 import type { Plan } from "../src/remediate/plan.ts";
 import { ACTION } from "../src/slack/action-ids.ts";
 import { renderOutcome, renderPlan, renderRefusal, renderRejected } from "../src/slack/blocks/plan.ts";
+import { clickDeliveryId, isFirstDelivery } from "../src/slack/dedupe.ts";
 import type { AppDeps } from "../src/slack/deps.ts";
 import type { ReplyMessage, SlackMessage } from "../src/slack/message.ts";
 import { createResponder, errorSummary } from "../src/slack/respond.ts";
@@ -45,10 +47,19 @@ type Handler = (click: Click, client: WebClient) => Promise<Reply>;
 
 export function register(app: App, deps: AppDeps): void {
   const on = (actionId: string, what: string, handle: Handler) =>
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, context }) => {
       await ack();
       const click = clickOf(body, action);
       const logger = deps.logger.child({ action: actionId, user: click.user, channel: click.channel });
+      const delivery = clickDeliveryId({
+        triggerId: body.trigger_id,
+        actionTs: action.action_ts,
+        actionId,
+        value: click.value,
+        user: click.user,
+        messageTs: click.messageTs,
+      });
+      if (!(await isFirstDelivery(deps.store, "action", delivery, logger, context.retryNum))) return;
       const responder = () =>
         createResponder(
           { response_url: click.responseUrl, channel_id: click.channel, user_id: click.user },

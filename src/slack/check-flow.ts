@@ -12,14 +12,14 @@ import { renderError } from "./blocks/errors.ts";
 import { renderReport } from "./blocks/report.ts";
 import type { CheckArgs } from "./check-args.ts";
 import { withDeadline } from "./deadline.ts";
+import { isFirstDelivery as firstDelivery } from "./dedupe.ts";
 import type { AppDeps } from "./deps.ts";
 import type { SlackMessage } from "./message.ts";
 import { errorSummary } from "./respond.ts";
 import type { Respond } from "./subcommand.ts";
 import { Work } from "./work.ts";
 
-/** How long a slash command's delivery is remembered (Slack re-sends within seconds to minutes). */
-export const DEDUPE_TTL_SECONDS = 600;
+export { DEDUPE_TTL_SECONDS } from "./dedupe.ts";
 /** A diagnosis that takes longer is abandoned with a message rather than leaving "Checking…" forever. */
 export const DIAGNOSIS_DEADLINE_MS = 4 * 60_000;
 export const APPROVALS_UNAVAILABLE =
@@ -87,13 +87,5 @@ async function isFirstDelivery(req: CheckRequest): Promise<boolean> {
   const id =
     c.trigger_id ||
     createHash("sha256").update(`${c.user_id}|${c.channel_id}|${c.text}|${c.response_url}`).digest("hex");
-  try {
-    const first = await req.deps.store.setIfAbsent(`dedupe:slash:${id}`, "1", DEDUPE_TTL_SECONDS);
-    if (!first) req.logger.info({ retryNum: req.retryNum }, "repeated delivery of a slash command ignored");
-    return first;
-  } catch (e) {
-    // Without the store, treat every retry as a repeat: a missed answer is better than two diagnoses.
-    req.logger.warn({ err: errorSummary(e) }, "dedupe store unavailable");
-    return req.retryNum === undefined;
-  }
+  return firstDelivery(req.deps.store, "slash", id, req.logger, req.retryNum);
 }
