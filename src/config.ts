@@ -55,6 +55,13 @@ export const ConfigSchema = z
      * diagnoses at once, and each worker costs 45 to 90 MB (see docs/benchmarks.md).
      */
     LOG_SCAN_WORKERS: int(0, 0, 16),
+    /**
+     * What one access-log object may inflate to: an absolute cap (MiB) and a ratio to its compressed size,
+     * checked above 64 MiB. Real logs compress 10-20x; a gzip bomb about 1000x. Over either, the object is
+     * skipped and reported in the log scan's failed objects.
+     */
+    LOG_OBJECT_MAX_MB: int(4096, 1, 1_048_576),
+    LOG_OBJECT_MAX_RATIO: int(100, 2, 1_000_000),
 
     REDIS_URL: z
       .string()

@@ -44,6 +44,8 @@ export async function startBot(
     defaultWindow: config.DEFAULT_WINDOW,
     logScanConcurrency: config.LOG_SCAN_CONCURRENCY,
     logScanWorkers: config.LOG_SCAN_WORKERS,
+    logObjectMaxBytes: config.LOG_OBJECT_MAX_MB * 1024 * 1024,
+    logObjectMaxRatio: config.LOG_OBJECT_MAX_RATIO,
   });
   const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
   await slack.start();

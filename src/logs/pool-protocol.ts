@@ -1,5 +1,6 @@
 /** Messages between the scan pool (pool.ts) and its workers (pool-worker.ts). */
 import type { AggregateOptions, AggregateState } from "./aggregate.ts";
+import type { InflateLimits } from "./stream.ts";
 
 export type ToWorker =
   | { t: "file"; id: number; path: string; allowPlain: boolean }
@@ -19,4 +20,5 @@ export type FromWorker =
 
 export interface PoolWorkerData {
   options: AggregateOptions;
+  inflate?: InflateLimits;
 }

@@ -8,7 +8,7 @@ import type { FromWorker, PoolWorkerData, ToWorker } from "./pool-protocol.ts";
 import { scanFile, scanObject } from "./stream.ts";
 
 const port = parentPort!;
-const { options } = workerData as PoolWorkerData;
+const { options, inflate } = workerData as PoolWorkerData;
 const agg = new LogAggregator(options);
 const send = (m: FromWorker) => port.postMessage(m);
 
@@ -52,12 +52,12 @@ async function run(id: number, scan: () => Promise<{ failure?: string }>) {
 port.on("message", (m: ToWorker) => {
   switch (m.t) {
     case "file":
-      void run(m.id, () => scanFile(m.path, agg, m.allowPlain));
+      void run(m.id, () => scanFile(m.path, agg, m.allowPlain, inflate));
       break;
     case "open": {
       const inbox = new Inbox(m.id);
       inboxes.set(m.id, inbox);
-      void run(m.id, () => scanObject(inbox.chunks(), agg, m.allowPlain));
+      void run(m.id, () => scanObject(inbox.chunks(), agg, m.allowPlain, inflate));
       break;
     }
     case "chunk":

@@ -10,6 +10,7 @@ import { AlbDoctorError } from "../domain/errors.ts";
 import { spawnWorker } from "../workers/spawn.ts";
 import type { AggregateOptions, AggregateState } from "./aggregate.ts";
 import type { FromWorker, PoolWorkerData, ToWorker } from "./pool-protocol.ts";
+import type { InflateLimits } from "./stream.ts";
 
 /** Chunks of one object in flight to a worker before the pool waits for the parser to take them. */
 const WINDOW = 4;
@@ -29,6 +30,7 @@ export interface ScanPoolOptions {
   aggregate: AggregateOptions;
   /** The worker module; the bundled benchmark passes its own JavaScript build. */
   entry?: URL;
+  inflate?: InflateLimits;
 }
 
 interface Slot {
@@ -39,6 +41,8 @@ interface Slot {
 interface Scan {
   slot: Slot;
   unacked: number;
+  /** The worker finished with this object early (a bad object): stop reading its source. */
+  finished?: boolean;
   onAck?: () => void;
   resolve: (r: { failure?: string }) => void;
   reject: (e: unknown) => void;
@@ -58,7 +62,7 @@ export class ScanPool {
 
   constructor(o: ScanPoolOptions) {
     const entry = o.entry ?? new URL("./pool-worker.ts", import.meta.url);
-    const workerData: PoolWorkerData = { options: o.aggregate };
+    const workerData: PoolWorkerData = { options: o.aggregate, inflate: o.inflate };
     this.slots = Array.from({ length: Math.max(1, o.workers) }, () => {
       const worker = spawnWorker(entry, { workerData, resourceLimits: WORKER_LIMITS });
       const slot: Slot = { worker, running: 0 };
@@ -94,7 +98,9 @@ export class ScanPool {
     try {
       for await (const chunk of source) {
         if (this.broken) throw this.broken;
-        while (scan.unacked >= WINDOW) await new Promise<void>((r) => (scan.onAck = r));
+        while (scan.unacked >= WINDOW && !scan.finished) await new Promise<void>((r) => (scan.onAck = r));
+        // The worker is done with it (a gzip bomb, corrupt data): no more acks come; stop reading.
+        if (scan.finished) break;
         // A copy of exactly the chunk's bytes, transferred: the source's own buffer may be shared.
         const data = new Uint8Array(chunk);
         scan.unacked++;
@@ -165,6 +171,9 @@ export class ScanPool {
     }
     this.scans.delete(m.id);
     scan.slot.running--;
+    scan.finished = true;
+    scan.onAck?.();
+    scan.onAck = undefined;
     if (m.error !== undefined) scan.reject(new Error(m.error));
     else scan.resolve({ failure: m.failure });
   }

@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import type { LogAggregator } from "./aggregate.ts";
 import { DEFAULT_CONCURRENCY } from "./limit.ts";
 import { OBJECTS_PER_WORKER, ScanPool, type ScanResult } from "./pool.ts";
-import { scanFile, scanObject } from "./stream.ts";
+import { scanFile, scanObject, type InflateLimits } from "./stream.ts";
 
 /** Below this many compressed bytes in all, parsing stays on the calling thread. */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
@@ -31,6 +31,8 @@ export interface ScannerOptions {
   workers?: number;
   /** The pool's worker module (the bundled benchmark passes its JavaScript build). */
   workerEntry?: URL;
+  /** What one object may inflate to (stream.ts's defaults when absent). */
+  inflate?: InflateLimits;
 }
 
 /** How many workers to use for `objects` objects of `bytes` compressed bytes in all. */
@@ -45,13 +47,13 @@ export function createScanner(agg: LogAggregator, workers: number, o: ScannerOpt
     return {
       workers: 0,
       inFlight: (requested) => requested ?? DEFAULT_CONCURRENCY,
-      scanFile: (path, allowPlain) => scanFile(path, agg, allowPlain),
-      scanStream: (source, allowPlain) => scanObject(source, agg, allowPlain),
+      scanFile: (path, allowPlain) => scanFile(path, agg, allowPlain, o.inflate),
+      scanStream: (source, allowPlain) => scanObject(source, agg, allowPlain, o.inflate),
       finish: async () => undefined,
       close: async () => undefined,
     };
   }
-  const pool = new ScanPool({ workers, aggregate: agg.options, entry: o.workerEntry });
+  const pool = new ScanPool({ workers, aggregate: agg.options, entry: o.workerEntry, inflate: o.inflate });
   return {
     workers: pool.size,
     // More objects in flight than the workers parse at once would only buffer inflated data.

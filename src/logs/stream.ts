@@ -1,6 +1,6 @@
 /**
  * Bytes of one log object -> decompressed chunks -> lines, as streams: one object never needs to be in
- * memory whole, and one bad object (truncated gzip, not gzip, empty) is reported, not fatal.
+ * memory whole, and one bad object (truncated gzip, not gzip, empty, a gzip bomb) is reported, not fatal.
  */
 import { createReadStream } from "node:fs";
 import { Readable, pipeline } from "node:stream";
@@ -18,12 +18,45 @@ export const MAX_LINE_BYTES = 1024 * 1024;
 export class ObjectError extends Error {}
 
 /**
+ * What one gzip object may inflate to. ALB access logs compress about 10-20x; a gzip bomb, about 1000x.
+ * The ratio is checked only above `ratioFloorBytes` (a small object is harmless whatever its ratio), the
+ * absolute cap always. An object over either is stopped there and reported as skipped.
+ */
+export interface InflateLimits {
+  /** Decompressed bytes one object may produce. */
+  maxBytes: number;
+  /** Decompressed bytes per compressed byte read so far. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
+
+const MiB = 1024 * 1024;
+export const DEFAULT_INFLATE_LIMITS: InflateLimits = {
+  maxBytes: 4096 * MiB,
+  maxRatio: 100,
+  ratioFloorBytes: 64 * MiB,
+};
+
+/** Why `out` decompressed bytes from `read` compressed ones is over the limits, or undefined. */
+export function inflateExceeded(out: number, read: number, l: InflateLimits): string | undefined {
+  if (out > l.maxBytes)
+    return `skipped: inflates to more than ${Math.round(l.maxBytes / MiB)} MiB (the per-object cap)`;
+  if (out > l.ratioFloorBytes && out > l.maxRatio * read)
+    return (
+      `skipped: inflates more than ${l.maxRatio}x (${Math.round(out / MiB)} MiB from ` +
+      `${Math.max(1, Math.round(read / 1024))} KiB read): a gzip bomb or not an access log`
+    );
+  return undefined;
+}
+
+/**
  * Gunzips `source` if it starts with the gzip magic bytes. Otherwise the object is plain text when
  * `allowPlain`, else an ObjectError ("not gzip data"). An empty object is an ObjectError too.
  */
 export async function* decode(
   source: AsyncIterable<Buffer | Uint8Array>,
   allowPlain: boolean,
+  limits: InflateLimits = DEFAULT_INFLATE_LIMITS,
 ): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
@@ -34,12 +67,19 @@ export async function* decode(
     head = Buffer.concat([head, r.value]);
   }
   if (head.length === 0) throw new ObjectError("empty object (0 bytes)");
+  let read = head.length;
   async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    try {
+      yield head;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        read += r.value.length;
+        yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+      }
+    } finally {
+      // Stopped early (a bomb, corrupt data): close the source too (an S3 body's socket).
+      await it.return?.();
     }
   }
   if (!(head[0] === 0x1f && head[1] === 0x8b)) {
@@ -49,9 +89,16 @@ export async function* decode(
   }
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   pipeline(Readable.from(all()), gunzip, () => {});
+  let out = 0;
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of gunzip) {
+      out += (chunk as Buffer).length;
+      const over = inflateExceeded(out, read, limits);
+      if (over) throw new ObjectError(over);
+      yield chunk as Buffer;
+    }
   } catch (e) {
+    if (e instanceof ObjectError) throw e;
     // Only zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR: corrupt or truncated data) make a bad object;
     // anything else (the source failing, an abort) is passed on.
     const code = (e as { code?: string })?.code;
@@ -121,9 +168,10 @@ export async function scanObject(
   source: AsyncIterable<Buffer | Uint8Array>,
   sink: LineSink,
   allowPlain: boolean,
+  limits?: InflateLimits,
 ): Promise<{ failure?: string }> {
   try {
-    await splitLines(decode(source, allowPlain), sink);
+    await splitLines(decode(source, allowPlain, limits), sink);
     return {};
   } catch (e) {
     if (e instanceof ObjectError) return { failure: e.message };
@@ -139,9 +187,10 @@ export async function scanFile(
   path: string,
   sink: LineSink,
   allowPlain: boolean,
+  limits?: InflateLimits,
 ): Promise<{ failure?: string }> {
   try {
-    return await scanObject(createReadStream(path, { highWaterMark: 256 * 1024 }), sink, allowPlain);
+    return await scanObject(createReadStream(path, { highWaterMark: 256 * 1024 }), sink, allowPlain, limits);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException)?.code;
     if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {

@@ -7,10 +7,11 @@ import type { AwsClients } from "../aws/clients.ts";
 import type { LogScanner } from "../aws/collect/index.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { analyzeWindow } from "../logs/analyze.ts";
+import type { InflateLimits } from "../logs/stream.ts";
 
 export function createLogScanner(
   aws: AwsClients,
-  options: { concurrency?: number; workers?: number; deadlineMs?: number } = {},
+  options: { concurrency?: number; workers?: number; deadlineMs?: number; inflate?: InflateLimits } = {},
 ): LogScanner {
   return async (request) => {
     const attrs = request.loadBalancer.attributes;
@@ -29,6 +30,7 @@ export function createLogScanner(
         idleTimeoutSeconds: request.idleTimeoutSeconds,
         concurrency: options.concurrency,
         workers: options.workers,
+        inflate: options.inflate,
         signal: controller.signal,
       });
     } catch (e) {

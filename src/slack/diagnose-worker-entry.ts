@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createAwsClients } from "../aws/clients.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
+import { DEFAULT_INFLATE_LIMITS } from "../logs/stream.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import type { WorkerDiagnoserOptions } from "./diagnose-worker.ts";
 
@@ -21,6 +22,11 @@ const diagnose = createDiagnoser({
   scanLogs: createLogScanner(aws, {
     concurrency: options.logScanConcurrency,
     workers: options.logScanWorkers,
+    inflate: {
+      ...DEFAULT_INFLATE_LIMITS,
+      maxBytes: options.logObjectMaxBytes ?? DEFAULT_INFLATE_LIMITS.maxBytes,
+      maxRatio: options.logObjectMaxRatio ?? DEFAULT_INFLATE_LIMITS.maxRatio,
+    },
   }),
 });
 

@@ -18,6 +18,9 @@ export interface WorkerDiagnoserOptions {
   defaultWindow: string;
   logScanConcurrency?: number;
   logScanWorkers?: number;
+  /** What one access-log object may inflate to (src/logs/stream.ts's defaults when absent). */
+  logObjectMaxBytes?: number;
+  logObjectMaxRatio?: number;
 }
 
 /** Nice value of the diagnosis thread: lower priority than the bot's main thread (0), so that diagnoses give
