@@ -186,8 +186,10 @@ describe("alert storm", () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     // Arrival times come from one busy process (both replicas, the fake Slack, the simulator), so a blocked
     // event loop can bunch two arrivals; the exact guarantee (send decisions >= the interval apart) is
-    // asserted in pacer.test.ts. Here: never a burst, and never faster than the pace on average.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(PACE_MS * 0.5);
+    // asserted in pacer.test.ts. Here: never a burst (three calls inside one interval; a stalled loop can release
+    // two together, not three), and never faster than the pace on average.
+    const burst = times.slice(2).some((t, i) => t - times[i] < PACE_MS);
+    expect(burst, `gaps ${gaps.join(",")}`).toBe(false);
     expect((times.at(-1)! - times[0]) / (times.length - 1)).toBeGreaterThanOrEqual(PACE_MS);
     expect(fake.calls.filter((c) => c.method === "chat.postMessage" && !c.args.thread_ts)).toEqual([]);
   }, 120_000);
