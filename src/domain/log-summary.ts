@@ -125,11 +125,12 @@ export interface LogSummary {
   /** Per class: the durations (time - request_creation_time, seconds) of that class's lines. */
   classDurations?: Partial<Record<LogErrorClass, Quantiles>>;
   /**
-   * Durations (time - request_creation_time, whole seconds) of the ALB-generated 502s and 504s that lasted a
+   * ELB status ("502", "504") -> whole seconds -> count: durations (time - request_creation_time) of the
+   * ALB-generated 502s and 504s (no target status) that lasted a
    * second or more: a pile-up at one value that is neither the idle timeout nor the 10 s connect timeout is a
    * timeout behind the ALB (an app server killing its workers).
    */
-  elbErrorSeconds?: Record<string, number>;
+  elbErrorSeconds?: Record<string, Record<string, number>>;
   webSockets?: WebSocketStats;
   /** A few raw lines per class, as evidence. */
   samples: Partial<Record<LogErrorClass, string[]>>;

@@ -75,6 +75,8 @@ function count(s: Stats, f: LineFacts): void {
 
 /** Durations kept per whole second for ELB-generated 502/504 (the largest idle timeout is 4000 s). */
 const MAX_ERROR_SECONDS = 4000;
+/** elbErrorSeconds keys: status × 10000 + seconds. */
+const ERROR_SECONDS_KEY = 10_000;
 
 function nullIfNaN(x: number): number | null {
   return x === x ? x : null;
@@ -209,7 +211,8 @@ export class LogAggregator {
     const cls = classifyLine(x, this.options);
     if ((status === 502 || status === 504) && x.targetStatus === null && duration >= 1) {
       const sec = Math.min(MAX_ERROR_SECONDS, Math.floor(duration));
-      this.elbErrorSeconds.set(sec, (this.elbErrorSeconds.get(sec) ?? 0) + 1);
+      const k = status * ERROR_SECONDS_KEY + sec;
+      this.elbErrorSeconds.set(k, (this.elbErrorSeconds.get(k) ?? 0) + 1);
     }
     if (cls !== null) {
       this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
@@ -366,6 +369,15 @@ export class LogAggregator {
     }
   }
 
+  private errorSecondsSummary(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [k, v] of [...this.elbErrorSeconds.entries()].sort(([a], [b]) => a - b)) {
+      const status = String(Math.floor(k / ERROR_SECONDS_KEY));
+      (out[status] ??= {})[String(k % ERROR_SECONDS_KEY)] = v;
+    }
+    return out;
+  }
+
   /** The summary of everything counted so far; the caller fills in the S3/object facts. */
   summary(base: Pick<LogSummary, "enabled" | "window" | "objects"> & Partial<LogSummary>): LogSummary {
     const topN = this.options.topN ?? 50;
@@ -398,9 +410,7 @@ export class LogAggregator {
       ),
       latency: { targetProcessing: this.targetProcessing.summary(), total: this.totalDuration.summary() },
       samples: structuredClone(this.samples),
-      elbErrorSeconds: Object.fromEntries(
-        [...this.elbErrorSeconds.entries()].sort(([a], [b]) => a - b).map(([k, v]) => [String(k), v]),
-      ),
+      elbErrorSeconds: this.errorSecondsSummary(),
       ...(this.webSockets.connections > 0 ? { webSockets: this.webSockets.summary() } : {}),
       assumptions: { idleTimeoutSeconds: this.options.idleTimeoutSeconds },
       durationMs: base.durationMs ?? 0,

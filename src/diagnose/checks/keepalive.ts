@@ -59,7 +59,8 @@ const SHAPES = ["elb-502-target-closed", "elb-502-malformed-response"] as const;
 function fromLogs(s: Snapshot, logs: LogSummary): Finding[] {
   const d = distributionOf(logs);
   // Rows that pile up on a few paths at a steady rate are malformed-target-response's, not a race.
-  const closed = d.raceRows;
+  // A race fails as the request goes out: 502s that lasted seconds (a worker timeout, a crash mid-request) are not.
+  const closed = Math.max(0, d.raceRows - longElb502s(logs));
   if (closed === 0) return [];
   const allRows = classCount(logs, SHAPES[0]) + classCount(logs, SHAPES[1]);
   const elb502 = Math.max(elbGenerated(logs, "502"), allRows);
@@ -299,4 +300,12 @@ function whatLoweringBreaks(
     params.webSocketMaxSeconds = ws.maxSeconds ?? 0;
   }
   return { text, params };
+}
+
+/** ELB 502s that lasted 5 s or more (a race's 502 comes within milliseconds, or an idle gap of a few seconds). */
+function longElb502s(logs: LogSummary): number {
+  let n = 0;
+  for (const [sec, count] of Object.entries(logs.elbErrorSeconds?.["502"] ?? {}))
+    if (Number(sec) >= 5) n += count;
+  return n;
 }
