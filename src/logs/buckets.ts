@@ -17,12 +17,13 @@ export interface Stats {
   classes: ClassCounts;
   /** Requests the target answered (a target status and a measured target time): the key's normal latency. */
   answered: number;
-  answeredSeconds: number;
+  /** Sum of their target times in whole microseconds: integer sums do not depend on the merge order. */
+  answeredUs: number;
   maxAnsweredSeconds: number;
   /** Answered requests slower than SLOW_SECONDS. */
   slow: number;
   /** Sum of target_processing_time over the 502s with a measured target time (class elb-502-malformed-response). */
-  measured502Seconds: number;
+  measured502Us: number;
   /**
    * For paths: the target group their requests go to (paths rarely span groups; when one does, the first by
    * name, so the result does not depend on the order lines or partial aggregates arrive in), and its key hash.
@@ -42,10 +43,10 @@ export function newStats(): Stats {
     errors: {},
     classes: {},
     answered: 0,
-    answeredSeconds: 0,
+    answeredUs: 0,
     maxAnsweredSeconds: 0,
     slow: 0,
-    measured502Seconds: 0,
+    measured502Us: 0,
     group: null,
     groupH1: 0,
     groupH2: 0,
@@ -56,20 +57,20 @@ export function newStats(): Stats {
 export function addTiming(s: Stats, tpt: number, answered: boolean, measured502: boolean): void {
   if (answered) {
     s.answered++;
-    s.answeredSeconds += tpt;
+    s.answeredUs += Math.round(tpt * 1e6);
     if (tpt > s.maxAnsweredSeconds) s.maxAnsweredSeconds = tpt;
     if (tpt >= SLOW_SECONDS) s.slow++;
-  } else if (measured502) s.measured502Seconds += tpt;
+  } else if (measured502) s.measured502Us += Math.round(tpt * 1e6);
 }
 
 export function addStats(into: Stats, from: Stats): void {
   into.requests += from.requests;
   into.errorTotal += from.errorTotal;
   into.answered += from.answered ?? 0;
-  into.answeredSeconds += from.answeredSeconds ?? 0;
+  into.answeredUs += from.answeredUs ?? 0;
   into.maxAnsweredSeconds = Math.max(into.maxAnsweredSeconds, from.maxAnsweredSeconds ?? 0);
   into.slow += from.slow ?? 0;
-  into.measured502Seconds += from.measured502Seconds ?? 0;
+  into.measured502Us += from.measured502Us ?? 0;
   if (from.group != null && (into.group === null || from.group < into.group)) {
     into.group = from.group;
     into.groupH1 = from.groupH1;
@@ -206,13 +207,13 @@ export function toBucket(s: Stats): BucketStats {
   if (s.answered > 0) {
     b.answered = {
       count: s.answered,
-      meanSeconds: round6(s.answeredSeconds / s.answered),
+      meanSeconds: round6(s.answeredUs / s.answered / 1e6),
       maxSeconds: s.maxAnsweredSeconds,
       slow: s.slow,
     };
   }
   const measured = s.classes["elb-502-malformed-response"] ?? 0;
-  if (measured > 0) b.measured502MeanSeconds = round6(s.measured502Seconds / measured);
+  if (measured > 0) b.measured502MeanSeconds = round6(s.measured502Us / measured / 1e6);
   if (s.group !== null) b.targetGroup = s.group;
   return b;
 }
