@@ -5,7 +5,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogSummary } from "../domain/log-summary.ts";
 import { LogAggregator } from "./aggregate.ts";
-import { forEachLimited } from "./limit.ts";
+import { forEachLimited, stopIfAborted } from "./limit.ts";
 import { s3Error } from "./s3-errors.ts";
 import { createScanner, workerCount, type ScannerOptions } from "./scanner.ts";
 import { listWindowObjects, type LogLocation } from "./window.ts";
@@ -75,7 +75,7 @@ export async function analyzeWindow(o: AnalyzeWindowOptions): Promise<LogSummary
       scanned++;
       if (r.failure) failed.push({ key: obj.key, reason: r.failure });
     });
-    signal?.throwIfAborted();
+    stopIfAborted(signal);
     await scanner.finish();
   } finally {
     signal?.removeEventListener("abort", stop);

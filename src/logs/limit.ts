@@ -4,6 +4,17 @@ import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 /** Objects read at once by default: enough to keep gunzip and parsing busy, few enough for flat memory. */
 export const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * Throws the scan's own timeout error when `signal` has fired. Outside forEachLimited (listing, the final
+ * check) a raw AbortError would otherwise escape as an untyped error.
+ */
+export function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw new AlbDoctorError("timeout", "the access-log scan was stopped before it finished", {
+    cause: signal.reason,
+  });
+}
+
 /** Runs fn over items with at most `limit` in flight; the first AlbDoctorError stops the run. */
 export async function forEachLimited<T>(
   items: T[],

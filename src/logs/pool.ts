@@ -98,7 +98,10 @@ export class ScanPool {
     try {
       for await (const chunk of source) {
         if (this.broken) throw this.broken;
-        while (scan.unacked >= WINDOW && !scan.finished) await new Promise<void>((r) => (scan.onAck = r));
+        // A broken pool wakes this wait once and never acks again: waiting on would hang the scan.
+        while (scan.unacked >= WINDOW && !scan.finished && !this.broken)
+          await new Promise<void>((r) => (scan.onAck = r));
+        if (this.broken) throw this.broken;
         // The worker is done with it (a gzip bomb, corrupt data): no more acks come; stop reading.
         if (scan.finished) break;
         // A copy of exactly the chunk's bytes, transferred: the source's own buffer may be shared.

@@ -8,6 +8,7 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { lbDayPrefix, lbFileId, parseLogKey } from "./keys.ts";
 import { s3Error } from "./s3-errors.ts";
+import { stopIfAborted } from "./limit.ts";
 
 export const INTERVAL_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -79,7 +80,7 @@ async function listAll(
         { abortSignal: signal },
       );
     } catch (e) {
-      signal?.throwIfAborted();
+      stopIfAborted(signal);
       throw s3Error(e, "ListObjectsV2", `s3:ListBucket on ${bucket}`);
     }
     for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });

@@ -22,6 +22,7 @@ import { LogAggregator } from "../../src/logs/aggregate.ts";
 import { analyzeFiles, analyzeWindow } from "../../src/logs/analyze.ts";
 import { DEFAULT_CONCURRENCY } from "../../src/logs/limit.ts";
 import { PARALLEL_MIN_BYTES, createScanner, workerCount } from "../../src/logs/scanner.ts";
+import { ScanPool } from "../../src/logs/pool.ts";
 import { spawnWorker } from "../../src/workers/spawn.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
 
@@ -569,5 +570,36 @@ describe("pool failures and aborts (regressions)", () => {
     await scanner.close();
     expect(isAlbDoctorError(err, "internal"), String(err)).toBe(true);
     expect(unhandled.map(String)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// A pool that breaks while a stream waits for acks
+// ---------------------------------------------------------------------------------------------------
+
+describe("ScanPool: a stream waiting for acks when the pool breaks", () => {
+  it("rejects with the pool's reason instead of waiting forever for an ack that cannot come", async () => {
+    // A worker that takes every chunk and acknowledges none: the stream's window fills and it waits.
+    const entry = workerModule(
+      "silent-worker.mjs",
+      `import { parentPort } from "node:worker_threads"; parentPort.on("message", () => {});`,
+    );
+    const pool = new ScanPool({ workers: 1, aggregate: { idleTimeoutSeconds: 60 }, entry });
+    let handedOut = 0;
+    let waiting!: () => void;
+    const windowFull = new Promise<void>((r) => (waiting = r));
+    async function* endless() {
+      for (;;) {
+        handedOut++;
+        if (handedOut === 5) waiting(); // 4 chunks unacknowledged: the 5th waits for an ack
+        yield new Uint8Array(16);
+      }
+    }
+    const scan = rejection(pool.scanStream(endless(), false));
+    await within(10_000, windowFull);
+    await pool.close(new Error("the collector's deadline passed"));
+    const err = await within(5_000, scan);
+    expect(String(err)).toContain("the collector's deadline passed");
+    expect(handedOut).toBe(5);
   });
 });

@@ -172,6 +172,16 @@ describe("analyzeWindow over S3 (simulator)", () => {
     const err = await analyzeWindow({ ...request(sim), signal: controller.signal }).catch((e: unknown) => e);
     expect(isAlbDoctorError(err, "timeout")).toBe(true);
   });
+
+  it("stops with a timeout when aborted while listing the window", async () => {
+    sim = await startTestSim(
+      scenario({ faults: [{ Service: "s3", Action: "ListObjectsV2", LatencyMs: 5000 }] }),
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = await analyzeWindow({ ...request(sim), signal: controller.signal }).catch((e: unknown) => e);
+    expect(isAlbDoctorError(err, "timeout"), String(err)).toBe(true);
+  });
 });
 
 describe("alb-doctor logs REF --scenario", () => {
