@@ -120,6 +120,7 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
   if (f.causedBy) lines.push(`    ${s.dim(`follows from ${f.causedBy}`)}`);
   for (const e of full ? f.evidence : f.evidence.slice(0, 2))
     lines.push(`    - ${capText(e.detail, MAX_EVIDENCE_CHARS)} ${s.dim(`(${e.source})`)}`);
+  if (f.nextStep) lines.push(`    ${s.bold("next:")} ${capText(f.nextStep, MAX_EVIDENCE_CHARS)}`);
   if (full && f.resources.length)
     lines.push(
       `    ${s.dim("resources:")} ${f.resources.map((r) => capText(shortArn(r), MAX_EVIDENCE_CHARS)).join(", ")}`,

@@ -7,6 +7,7 @@ import type { Snapshot } from "../domain/snapshot.ts";
 import type { Check } from "./check.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { reportFigures } from "./figures.ts";
+import { withNextSteps } from "./next-steps.ts";
 import { rankFindings } from "./rank.ts";
 
 export interface CheckResults {
@@ -58,7 +59,8 @@ export interface BuildReportOptions {
 
 export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}): Report {
   const { findings, checkErrors } = runChecks(snapshot, options.checks);
-  const ranked = rankFindings(findings, snapshot);
+  // Next steps after ranking: a symptom's step names the cause ranking linked it to.
+  const ranked = withNextSteps(rankFindings(findings, snapshot));
   const checks = [...snapshot.parts, ...checkErrors];
   const startedMs = options.startedAt instanceof Date ? options.startedAt.getTime() : options.startedAt;
   const durationMs = options.durationMs ?? (startedMs === undefined ? undefined : Date.now() - startedMs);

@@ -85,6 +85,10 @@ describe.each(files)("scenario %s", (file) => {
     for (const id of expected.excludes ?? []) expect(ids, `must not include ${id}`).not.toContain(id);
   });
 
+  it("says what to do next under every finding", () => {
+    for (const f of report.findings) expect(f.nextStep?.trim(), `${f.id} has no next step`).toBeTruthy();
+  });
+
   it("backs the root cause with the key evidence", () => {
     const root = report.findings[0];
     if (!root || !expected.evidence?.length) return;

@@ -38,6 +38,8 @@ const MAX_SNIPPETS = 3;
 export const MAX_EVIDENCE_CHARS = 400;
 /** Titles and fix summaries carry outside text (names, paths) too: the same kind of cap. */
 const MAX_TITLE_CHARS = 300;
+/** A next step under an other finding: shorter, so ten of them fit one section. */
+const MAX_NEXT_CHARS = 200;
 
 export function renderReport(report: Report, options: RenderReportOptions = {}): SlackMessage {
   const [root, ...others] = report.findings;
@@ -89,7 +91,8 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
     blocks.push({ type: "divider" });
     const lines = rest.map(
       (f) =>
-        `${SEVERITY_EMOJI[f.severity]} ${escapeMrkdwn(capText(f.title, MAX_TITLE_CHARS))} (\`${f.id}\`, ${percent(f.confidence)})`,
+        `${SEVERITY_EMOJI[f.severity]} ${escapeMrkdwn(capText(f.title, MAX_TITLE_CHARS))} (\`${f.id}\`, ${percent(f.confidence)})` +
+        (f.nextStep ? `\n      _next:_ ${escapeMrkdwn(capText(f.nextStep, MAX_NEXT_CHARS))}` : ""),
     );
     blocks.push(section(`*Other findings*\n${foldLines(lines, LIMITS.sectionText - 20, MAX_OTHER_LINES)}`));
   }
@@ -111,9 +114,13 @@ function rootCauseText(root: Finding): string {
         5,
       ).replace(/\n/g, ", ")}`
     : "";
-  const budget = LIMITS.sectionText - head.length - resources.length - 2;
+  // The next step is what the reader acts on: it keeps its room, evidence folds around it.
+  const next = root.nextStep
+    ? `\n*Next step:* ${escapeMrkdwn(capText(root.nextStep, MAX_EVIDENCE_CHARS))}`
+    : "";
+  const budget = LIMITS.sectionText - head.length - resources.length - next.length - 2;
   const body = evidence.length ? `\n${foldLines(evidence, budget, MAX_EVIDENCE_LINES, "more evidence")}` : "";
-  return truncate(`${head}${body}${resources}`, LIMITS.sectionText);
+  return truncate(`${head}${body}${next}${resources}`, LIMITS.sectionText);
 }
 
 function figureFields(report: Report): { type: "mrkdwn"; text: string }[] {
