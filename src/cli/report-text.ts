@@ -1,5 +1,5 @@
 /** The report for people in a terminal: root cause first, its evidence and fixes, then the rest. */
-import type { Finding, Report } from "../domain/report.ts";
+import { P99_POPULATION_WORDS, type Finding, type Report } from "../domain/report.ts";
 import { capText, mapStrings, terminalText } from "../domain/text.ts";
 import { formatDuration } from "../domain/window.ts";
 
@@ -53,14 +53,25 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
   if (f) {
     const fig = (label: string, v: number | null, unit = "") =>
       `${label} ${v === null ? "n/a" : `${formatNumber(v)}${unit}`}`;
+    // Every status the ALB writes itself, not only 502/504: a 503 storm or a wall of 464s is the incident too.
     out.push(
       [
         fig("ELB 502", f.elb502),
-        fig("ELB 504", f.elb504),
+        fig("503", f.elb503 ?? null),
+        fig("504", f.elb504),
+        fig("460", f.elb460 ?? null),
+        fig("464", f.elb464 ?? null),
         fig("target 5xx", f.target5xx),
-        `unhealthy ${f.unhealthyTargets}/${f.totalTargets}`,
+        fig("requests", f.requests),
+      ].join("  |  "),
+    );
+    const p99 = f.targetResponseP99 === null ? "n/a" : formatSeconds(f.targetResponseP99);
+    const of = f.targetResponseP99Of ? ` (${P99_POPULATION_WORDS[f.targetResponseP99Of]})` : "";
+    out.push(
+      [
+        `unhealthy targets ${f.unhealthyTargets}/${f.totalTargets}`,
         fig("idle timeout", f.idleTimeoutSeconds, " s"),
-        `p99 ${f.targetResponseP99 === null ? "n/a" : formatSeconds(f.targetResponseP99)}`,
+        `target p99 ${p99}${of}`,
       ].join("  |  "),
     );
   }

@@ -97,14 +97,33 @@ export interface Report {
 
 export interface ReportFigures {
   elb502: number | null;
+  /** 503 (no target to send to), from HTTPCode_ELB_503_Count or the access logs. */
+  elb503?: number | null;
   elb504: number | null;
+  /** 460 (client closed first) and 464 (protocol version): no metric of their own, so access logs only. */
+  elb460?: number | null;
+  elb464?: number | null;
   target5xx: number | null;
   requests: number | null;
   unhealthyTargets: number;
   totalTargets: number;
   idleTimeoutSeconds: number | null;
   targetResponseP99: number | null;
+  /** Which requests that p99 describes (a p99 without its population misleads: 2xx-only vs all answered). */
+  targetResponseP99Of?: P99Population;
 }
+
+/**
+ * answered-requests: target_processing_time of every request a target answered (access logs, any status);
+ * metric-peak: the highest one-period p99 of TargetResponseTime (metrics, when there are no logs).
+ */
+export type P99Population = "answered-requests" | "metric-peak";
+
+/** How each population reads next to its p99, the same words in every surface. */
+export const P99_POPULATION_WORDS: Record<P99Population, string> = {
+  "answered-requests": "of all requests a target answered, from the access logs",
+  "metric-peak": "the highest one-period TargetResponseTime p99, from the metrics",
+};
 
 export interface Onset {
   start: string;

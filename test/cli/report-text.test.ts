@@ -108,23 +108,52 @@ describe("renderReportText", () => {
       report({
         figures: {
           elb502: 12345,
+          elb503: 7,
           elb504: null,
+          elb460: 1204,
+          elb464: 0,
           target5xx: 0,
           requests: 1e6,
           unhealthyTargets: 1,
           totalTargets: 4,
           idleTimeoutSeconds: 60,
           targetResponseP99: 0.34297913268944574,
+          targetResponseP99Of: "answered-requests",
         },
         durationMs: 1534.2,
       }),
     );
     expect(text).toContain(
-      "ELB 502 12,345  |  ELB 504 n/a  |  target 5xx 0  |  unhealthy 1/4  |  idle timeout 60 s  |  p99 343 ms",
+      "ELB 502 12,345  |  503 7  |  504 n/a  |  460 1,204  |  464 0  |  target 5xx 0  |  requests 1,000,000",
+    );
+    expect(text).toContain(
+      "unhealthy targets 1/4  |  idle timeout 60 s  |  target p99 343 ms (of all requests a target answered, from the access logs)",
     );
     expect(text).toContain("window 2026-03-15 13:30 - 14:30 UTC (1h)");
     expect(text).toContain("diagnosed in 1.53 s");
     expect(text).toContain("No problems found.");
+  });
+
+  it("says which requests the p99 describes, and counts 460/464 as unknown without logs", () => {
+    const figures = {
+      elb502: 1,
+      elb504: 0,
+      target5xx: 0,
+      requests: 10,
+      unhealthyTargets: 0,
+      totalTargets: 2,
+      idleTimeoutSeconds: 60,
+      targetResponseP99: 2.5,
+    };
+    const fromMetrics = renderReportText(
+      report({ figures: { ...figures, elb460: null, targetResponseP99Of: "metric-peak" } }),
+    );
+    expect(fromMetrics).toContain(
+      "target p99 2.5 s (the highest one-period TargetResponseTime p99, from the metrics)",
+    );
+    expect(fromMetrics).toContain("460 n/a  |  464 n/a");
+    // An old report without the population says nothing about it rather than guessing.
+    expect(renderReportText(report({ figures }))).toMatch(/target p99 2\.5 s\n/);
   });
 
   it("shows info findings as notes of a healthy report, never as its root cause", () => {

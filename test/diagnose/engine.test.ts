@@ -5,11 +5,13 @@ import { buildReport, reportStatus, runChecks } from "../../src/diagnose/engine.
 import { rankFindings } from "../../src/diagnose/rank.ts";
 import type { Finding } from "../../src/domain/report.ts";
 import {
+  accessLogs,
   allTargetsUnhealthy,
   buildSnapshot,
   edit,
   IDS,
   lbAttribute,
+  metric,
   partError,
   setIngress,
   tcp,
@@ -228,6 +230,19 @@ describe("buildReport", () => {
       ),
     );
     expect(r.figures).toMatchObject({ elb502: 10, requests: 72_000, targetResponseP99: 0.3 });
+  });
+
+  it("figures count the ALB's 503, 460 and 464 too, and say which requests the p99 describes", () => {
+    const logs = edit((s) => {
+      Object.assign(s.accessLogs!.byStatus, { "503": 40, "460": 25, "464": 9 });
+    });
+    const r = buildReport(buildSnapshot(metric("HTTPCode_ELB_503_Count", [3, 4]), logs));
+    // Metrics win where a metric exists (503); 460/464 have none, so the logs count them.
+    expect(r.figures).toMatchObject({ elb503: 7, elb460: 25, elb464: 9 });
+    expect(r.figures?.targetResponseP99Of).toBe("answered-requests");
+    const noLogs = buildReport(buildSnapshot(accessLogs(null)));
+    expect(noLogs.figures).toMatchObject({ elb460: null, elb464: null, targetResponseP99: 0.4 });
+    expect(noLogs.figures?.targetResponseP99Of).toBe("metric-peak");
   });
 
   it("ALL_CHECKS: every family once, names unique", () => {

@@ -50,7 +50,7 @@ describe("idle-timeout-exceeded", () => {
     const text = f.evidence.map((e) => e.detail).join("\n");
     expect(text).toContain("41 of 41 ELB 504s ended at the 60 s idle timeout");
     expect(text).toContain("concentrated on /v1/reports (38), /v1/orders (3)");
-    expect(text).toContain("TargetResponseTime Maximum 59.9 s");
+    expect(text).toContain("TargetResponseTime of all target responses: Maximum 59.9 s");
     const [idle, keepalive] = f.fixes;
     expect(idle.id).toBe("set-idle-timeout");
     expect(idle.changes![0]).toMatchObject({ current: "60", proposed: "120" }); // 60.001 s, in whole seconds, × 2

@@ -85,6 +85,18 @@ describe.each(files)("scenario %s", (file) => {
     for (const id of expected.excludes ?? []) expect(ids, `must not include ${id}`).not.toContain(id);
   });
 
+  it("counts the status its root cause is about in the summary figures", () => {
+    // 503, 460 and 464 are the incident for these causes: a summary that shows only 502/504 hides it.
+    const figureOf: Record<string, "elb503" | "elb460" | "elb464"> = {
+      "no-registered-targets": "elb503",
+      "client-closed-early": "elb460",
+      "target-protocol-mismatch": "elb464",
+    };
+    const key = figureOf[report.findings[0]?.id ?? ""];
+    if (key) expect(report.figures?.[key], key).toBeGreaterThan(0);
+    if (report.figures?.targetResponseP99 != null) expect(report.figures.targetResponseP99Of).toBeTruthy();
+  });
+
   it("says what to do next under every finding", () => {
     for (const f of report.findings) expect(f.nextStep?.trim(), `${f.id} has no next step`).toBeTruthy();
   });

@@ -75,13 +75,17 @@ export function keepaliveReport(): Report {
     ],
     figures: {
       elb502: 418,
+      elb503: 0,
       elb504: 0,
+      elb460: 12,
+      elb464: 0,
       target5xx: 2,
       requests: 1_204_331,
       unhealthyTargets: 0,
       totalTargets: 3,
       idleTimeoutSeconds: 60,
       targetResponseP99: 0.412,
+      targetResponseP99Of: "answered-requests",
     },
     durationMs: 1834,
   };

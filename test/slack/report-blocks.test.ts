@@ -51,7 +51,10 @@ describe("report renderer", () => {
     expect(fields).toEqual(
       expect.arrayContaining(["*ELB 502s*\n418", "*Unhealthy targets*\n0 / 3", "*Idle timeout*\n60 s"]),
     );
-    expect(fields).toContain("*Target response p99*\n412 ms");
+    expect(fields).toEqual(expect.arrayContaining(["*ELB 503s*\n0", "*ELB 460s / 464s*\n12 / 0"]));
+    expect(fields).toContain(
+      "*Target p99*\n412 ms\n_of all requests a target answered, from the access logs_",
+    );
     const [fix, ...rest] = buttons(blocks!);
     expect(fix.action_id).toBe(ACTION.fix);
     expect(fix.value).toBe(offerIds[offerKey("keepalive-race", "set-idle-timeout")]);

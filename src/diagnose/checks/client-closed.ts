@@ -63,7 +63,7 @@ function slowBackend(
   const evidence: Evidence[] = [
     {
       source: "access-logs",
-      detail: `${n} requests ended with 460 (${pct(n, requests)} of ${requests}): the client closed the connection first, while target_processing_time over all requests reaches p99 ${p99 === null ? "n/a" : secs(p99)}, max ${max === null ? "n/a" : secs(max)}`,
+      detail: `${n} requests ended with 460 (${pct(n, requests)} of ${requests}): the client closed the connection first, while target_processing_time of all requests a target answered reaches p99 ${p99 === null ? "n/a" : secs(p99)}, max ${max === null ? "n/a" : secs(max)}`,
     },
   ];
   if (durations?.p50 != null) {
@@ -146,7 +146,7 @@ function quickAborts(
     if (tp.p99 < 1) c += 0.1;
     evidence.push({
       source: "access-logs",
-      detail: `the backend answers fast: target_processing_time over all requests p50 ${tp.p50 === null ? "n/a" : secs(tp.p50)}, p99 ${secs(tp.p99)}; these clients did not wait for a slow target`,
+      detail: `the backend answers fast: target_processing_time of all requests a target answered p50 ${tp.p50 === null ? "n/a" : secs(tp.p50)}, p99 ${secs(tp.p99)}; these clients did not wait for a slow target`,
     });
   }
   const agents = agentCounts(logs);

@@ -49,7 +49,7 @@ function run(s: Snapshot): Finding[] {
     if (tp.max !== null || tp.p99 !== null) {
       evidence.push({
         source: "access-logs",
-        detail: `target_processing_time of answered requests: p99 ${tp.p99 === null ? "n/a" : secs(tp.p99)}, max ${tp.max === null ? "n/a" : secs(tp.max)}`,
+        detail: `target_processing_time of all requests a target answered: p99 ${tp.p99 === null ? "n/a" : secs(tp.p99)}, max ${tp.max === null ? "n/a" : secs(tp.max)}`,
       });
     }
     c = 0.55 + 0.3 * (timedOut / all504);
@@ -75,7 +75,7 @@ function run(s: Snapshot): Finding[] {
   if (m504 !== null || maxTrt !== null) {
     evidence.push({
       source: "metrics",
-      detail: `HTTPCode_ELB_504_Count ${m504 ?? "unknown"}; TargetResponseTime Maximum ${maxTrt === null ? "unknown" : secs(maxTrt)}${p99Trt === null ? "" : `, p99 ${secs(p99Trt)}`} against an idle timeout of ${idle} s`,
+      detail: `HTTPCode_ELB_504_Count ${m504 ?? "unknown"}; TargetResponseTime of all target responses: Maximum ${maxTrt === null ? "unknown" : secs(maxTrt)}${p99Trt === null ? "" : `, highest one-period p99 ${secs(p99Trt)}`} against an idle timeout of ${idle} s`,
     });
   }
 

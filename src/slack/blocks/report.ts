@@ -5,7 +5,7 @@
  * Every part is cut to Slack's limits (limits.ts) so Slack never rejects the message.
  */
 import { offerKey } from "../../approvals/offers.ts";
-import type { Finding, FixSuggestion, Report } from "../../domain/report.ts";
+import { P99_POPULATION_WORDS, type Finding, type FixSuggestion, type Report } from "../../domain/report.ts";
 import { capText, cleanText, inlineCode, mrkdwn } from "../../domain/text.ts";
 import { ACTION } from "../action-ids.ts";
 import type { Block, SlackMessage } from "../message.ts";
@@ -126,14 +126,18 @@ function rootCauseText(root: Finding): string {
 function figureFields(report: Report): { type: "mrkdwn"; text: string }[] {
   const f = report.figures;
   if (!f) return [];
+  const of = f.targetResponseP99Of ? `\n_${P99_POPULATION_WORDS[f.targetResponseP99Of]}_` : "";
+  // Ten fields at most (Slack's limit): the ALB's own statuses one each, 503/460/464 included.
   const pairs: [string, string][] = [
     ["ELB 502s", formatCount(f.elb502)],
+    ["ELB 503s", formatCount(f.elb503)],
     ["ELB 504s", formatCount(f.elb504)],
+    ["ELB 460s / 464s", `${formatCount(f.elb460)} / ${formatCount(f.elb464)}`],
     ["Target 5xx", formatCount(f.target5xx)],
     ["Requests", formatCount(f.requests)],
     ["Unhealthy targets", `${f.unhealthyTargets} / ${f.totalTargets}`],
     ["Idle timeout", f.idleTimeoutSeconds === null ? "n/a" : `${f.idleTimeoutSeconds} s`],
-    ["Target response p99", formatSeconds(f.targetResponseP99)],
+    ["Target p99", `${formatSeconds(f.targetResponseP99)}${of}`],
   ];
   return pairs.slice(0, LIMITS.sectionFields).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${v}` }));
 }
