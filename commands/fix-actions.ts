@@ -82,7 +82,7 @@ export function register(app: App, deps: AppDeps): void {
 
   on(ACTION.fix, "planning the fix", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
-    return newPlan(flow, await flow.createPlan(click.value, click.user));
+    return newPlan(flow, await flow.createPlan(click.value, click.user, { channel: click.channel }));
   });
 
   on(ACTION.approve, "approving the plan", async (click, client) => {
@@ -100,7 +100,7 @@ export function register(app: App, deps: AppDeps): void {
 
   on(ACTION.undo, "planning the undo", async (click, client) => {
     const flow = approvalFlowFor(deps, client);
-    return newPlan(flow, await flow.undo(click.value, click.user));
+    return newPlan(flow, await flow.undo(click.value, click.user, { channel: click.channel }));
   });
 }
 

@@ -80,6 +80,9 @@ export const ConfigSchema = z
     /** This replica's name as a lease owner (default host:pid). */
     REPLICA_ID: z.string().max(200).optional(),
 
+    /** The accounts file (YAML): accounts by alias, roles to assume, channel guardrails (docs/accounts.md). */
+    ACCOUNTS_FILE: z.string().optional(),
+
     TRIAGE_CHANNELS: csv,
     TRIAGE_DEDUPE_SECONDS: int(600, 1, 86_400),
     SLACK_POST_INTERVAL_MS: int(1100, 0, 60_000),

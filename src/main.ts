@@ -6,6 +6,7 @@
  * log an uncaught exception before exiting.
  */
 import { existsSync } from "node:fs";
+import { createAccounts } from "./accounts/index.ts";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
 import { isAlbDoctorError } from "./domain/errors.ts";
@@ -47,7 +48,8 @@ export async function startBot(
     logObjectMaxBytes: config.LOG_OBJECT_MAX_MB * 1024 * 1024,
     logObjectMaxRatio: config.LOG_OBJECT_MAX_RATIO,
   });
-  const slack = createSlackApp({ config, logger, store, aws, diagnose, now });
+  const accounts = createAccounts({ file: config.ACCOUNTS_FILE, aws, credentials });
+  const slack = createSlackApp({ config, logger, store, aws, diagnose, now, accounts });
   await slack.start();
   return {
     slack,

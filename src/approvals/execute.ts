@@ -42,6 +42,8 @@ export interface ExecuteContext {
   claims: Claims;
   pending: PendingWrites;
   aws: AwsClients;
+  /** The clients of a plan's account (the reconciler's; an approval passes its own in `aws`). */
+  awsOf?: (plan: Plan) => Promise<AwsClients>;
   /** How long to keep re-reading after a write that may have landed (ms). */
   settleMs: number;
   logger?: Logger;

@@ -19,7 +19,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { AlbDoctorError, isAlbDoctorError } from "../domain/errors.ts";
 import type { ObservedDurations } from "../remediate/aws.ts";
 import { fixModule } from "../remediate/fixes.ts";
-import { type Plan, blockingRisks } from "../remediate/plan.ts";
+import { type Plan, type PlanAccount, blockingRisks } from "../remediate/plan.ts";
 import type { Store } from "../store/store.ts";
 import { createClaims, type HeldClaim, newToken, type SlackPlace } from "./claims.ts";
 import { type ApprovalOutcome, type ExecuteContext, executePlan } from "./execute.ts";
@@ -46,6 +46,16 @@ export interface FlowDeps {
   replicaId?: string;
   /** How long to re-read after a write that may have landed (default: the AWS call deadline). */
   settleMs?: number;
+  /** The accounts file: plans in other accounts, and the channel guardrails, re-checked at every click. */
+  accounts?: PlanAccounts;
+}
+
+/** What the flow needs of src/accounts: guardrail checks, and clients for a plan's account. */
+export interface PlanAccounts {
+  /** Throws the guardrail's refusal unless `channel` may plan `fixId` on that account and load balancer. */
+  assertMayPlan(channel: string | undefined, alias: string | undefined, fixId: string, lbName: string): void;
+  /** Clients for the account, assumed on behalf of `user` (the requester, or the approver who runs it). */
+  clientsFor(account: PlanAccount, user: string, channel?: string): Promise<AwsClients>;
 }
 
 /** Tokens of approve attempts whose claim call failed, per plan; bounded (oldest dropped). */
@@ -67,7 +77,25 @@ export function createApprovalFlow(deps: FlowDeps) {
     aws: deps.aws,
     settleMs: deps.settleMs ?? deps.aws.callDeadlineMs,
     logger: deps.logger,
+    // The reconciler reads the plan's account as its approver, whatever the guardrail says now: the change
+    // may already be made, and its outcome must be recorded.
+    awsOf: (plan) =>
+      plan.account && deps.accounts
+        ? deps.accounts.clientsFor(plan.account, plan.requestedBy)
+        : Promise.resolve(deps.aws),
   };
+  const awsFor = (account: PlanAccount | undefined, user: string, channel?: string) => {
+    if (!account) return Promise.resolve(deps.aws);
+    if (!deps.accounts)
+      throw new AlbDoctorError(
+        "config",
+        `the plan is for account ${account.alias}, but no accounts are configured`,
+      );
+    return deps.accounts.clientsFor(account, user, channel);
+  };
+  /** The guardrail of the clicking channel, as the accounts file says now (it may have changed). */
+  const guard = (plan: Pick<Plan, "account" | "fixId" | "loadBalancer">, channel: string | undefined) =>
+    deps.accounts?.assertMayPlan(channel, plan.account?.alias, plan.fixId, plan.loadBalancer.name);
   const abandoned = new Map<string, string>();
   const abandon = (planId: string, token: string) => {
     abandoned.set(planId, token);
@@ -86,12 +114,22 @@ export function createApprovalFlow(deps: FlowDeps) {
   };
 
   /** Fix button: a plan from the offer, built from the current state in AWS. */
-  async function createPlan(offerOrId: FixOffer | string, requestedBy: string, observed?: ObservedDurations) {
+  async function createPlan(
+    offerOrId: FixOffer | string,
+    requestedBy: string,
+    observed?: ObservedDurations,
+    channel?: string,
+  ) {
     const offer = typeof offerOrId === "string" ? await loadFixOffer(deps.store, offerOrId) : offerOrId;
     if (!offer)
       throw new AlbDoctorError("not-found", "this fix offer is unknown or expired: run the check again");
-    const draft = await fixModule(offer.fix.id).plan({ clients: deps.aws, offer, now: deps.now(), observed });
-    const plan = await records.create(draft, requestedBy, { offerId: offer.offerId });
+    guard({ account: offer.account, fixId: offer.fix.id, loadBalancer: offer.loadBalancer }, channel);
+    const clients = await awsFor(offer.account, requestedBy, channel);
+    const draft = await fixModule(offer.fix.id).plan({ clients, offer, now: deps.now(), observed });
+    const plan = await records.create(draft, requestedBy, {
+      offerId: offer.offerId,
+      ...(offer.account ? { account: offer.account } : {}),
+    });
     await records.audit(plan, "plan-created", requestedBy, {
       before: plan.before,
       after: plan.after,
@@ -121,6 +159,14 @@ export function createApprovalFlow(deps: FlowDeps) {
       if (isAlbDoctorError(e)) return refuse(plan, user, e);
       throw e;
     });
+    try {
+      guard(plan, slack?.channel);
+    } catch (e) {
+      if (isAlbDoctorError(e)) await refuse(plan, user, e);
+      throw e;
+    }
+    // Before the claim: credentials that cannot be had leave the plan open for a later click.
+    const aws = await awsFor(plan.account, user, slack?.channel);
     const blocked = blockingRisks(plan, overrides);
     if (blocked.length)
       await refuse(
@@ -145,7 +191,7 @@ export function createApprovalFlow(deps: FlowDeps) {
       await records.audit(plan, "approved", user, {
         detail: overridden.length ? `overriding risk checks: ${overridden.join(", ")}` : undefined,
       });
-      return await executePlan(ctx, plan, user, claim);
+      return await executePlan({ ...ctx, aws }, plan, user, claim);
     } catch (e) {
       // Nothing reached AWS (executePlan throws only before the write): a later click may take this over.
       if (isAlbDoctorError(e, "store-unavailable")) abandon(plan.id, token);
@@ -182,8 +228,9 @@ export function createApprovalFlow(deps: FlowDeps) {
   }
 
   /** Undo button: the inverse of an executed plan, as a new pending plan (the same approval applies). */
-  async function undo(planId: string, user: string): Promise<Plan> {
+  async function undo(planId: string, user: string, channel?: string): Promise<Plan> {
     const original = await records.get(planId);
+    guard(original, channel);
     if (original.state !== "executed" && original.state !== "unverified")
       throw new AlbDoctorError(
         "conflict",
@@ -199,6 +246,7 @@ export function createApprovalFlow(deps: FlowDeps) {
     }
     const plan = await records.create(fixModule(original.fixId).inverse(original), user, {
       undoOf: original.id,
+      ...(original.account ? { account: original.account } : {}),
     });
     if (!(await records.linkUndo(planId, plan.id, previousId))) {
       // Another click prepared the undo at the same moment: use theirs.
@@ -220,13 +268,14 @@ export function createApprovalFlow(deps: FlowDeps) {
     createPlan: (
       offer: FixOffer | string,
       requestedBy: string,
-      options: { observed?: ObservedDurations } = {},
-    ) => failClosed(() => createPlan(offer, requestedBy, options.observed)),
+      options: { observed?: ObservedDurations; channel?: string } = {},
+    ) => failClosed(() => createPlan(offer, requestedBy, options.observed, options.channel)),
     getPlan: (id: string) => failClosed(() => records.get(id)),
     approve: (planId: string, user: string, options: { overrides?: string[]; slack?: SlackPlace } = {}) =>
       failClosed(() => approve(planId, user, options.overrides, options.slack)),
     reject: (planId: string, user: string) => failClosed(() => reject(planId, user)),
-    undo: (planId: string, user: string) => failClosed(() => undo(planId, user)),
+    undo: (planId: string, user: string, options: { channel?: string } = {}) =>
+      failClosed(() => undo(planId, user, options.channel)),
     /** One reconciler round: executions whose lease expired, re-read from AWS and recorded. */
     reconcile: () => reconcileExpired(ctx),
     /** Audit entries and final states still waiting for the store. */

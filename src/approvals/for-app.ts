@@ -5,10 +5,28 @@
 import type { WebClient } from "@slack/web-api";
 import type { AppDeps } from "../slack/deps.ts";
 import type { Store } from "../store/store.ts";
-import { type ApprovalFlow, createApprovalFlow } from "./flow.ts";
+import type { Accounts } from "../accounts/index.ts";
+import { AlbDoctorError } from "../domain/errors.ts";
+import { type ApprovalFlow, createApprovalFlow, type PlanAccounts } from "./flow.ts";
 import { createApproverPolicy } from "./policy.ts";
 
 const flows = new WeakMap<Store, ApprovalFlow>();
+
+function planAccounts(accounts: Accounts): PlanAccounts {
+  return {
+    assertMayPlan: (channel, alias, fixId, lbName) => accounts.assertMayPlan(channel, alias, fixId, lbName),
+    clientsFor: async (account, user, channel) => {
+      const target = await accounts.targetOf(account.alias, account.region, user, channel);
+      // The alias may have been pointed at another account since the plan was made: never follow it.
+      if (target.id !== account.id)
+        throw new AlbDoctorError(
+          "conflict",
+          `account ${account.alias} is now ${target.id}, not ${account.id}: run the check again`,
+        );
+      return accounts.clientsFor(target);
+    },
+  };
+}
 
 export function approvalFlowFor(deps: AppDeps, client: WebClient): ApprovalFlow {
   let flow = flows.get(deps.store);
@@ -31,6 +49,7 @@ export function approvalFlowFor(deps: AppDeps, client: WebClient): ApprovalFlow 
       replicaId: deps.config.REPLICA_ID,
       now: deps.now,
       logger: deps.logger.child({ component: "approvals" }),
+      ...(deps.accounts?.configured ? { accounts: planAccounts(deps.accounts) } : {}),
     });
     flows.set(deps.store, flow);
   }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FixSuggestion, Report } from "../domain/report.ts";
+import type { PlanAccount } from "../remediate/plan.ts";
 import type { Store } from "../store/store.ts";
 
 export interface FixOffer {
@@ -14,7 +15,11 @@ export interface FixOffer {
   fix: FixSuggestion;
   window: { start: string; end: string };
   createdAt: string;
+  /** The account of the report (accounts file): the plan is made and run there, under the guardrail. */
+  account?: OfferAccount;
 }
+
+export type OfferAccount = PlanAccount;
 
 const DAY = 86_400;
 
@@ -26,13 +31,19 @@ export function offerKey(findingId: string, fixId: string): string {
 export async function saveFixOffers(
   store: Store,
   report: Report,
-  options: { ttlSeconds?: number; now?: Date } = {},
+  options: {
+    ttlSeconds?: number;
+    now?: Date;
+    account?: OfferAccount;
+    /** The channel's guardrail: fixes it may not plan get no offer (and so no button). */
+    allow?: (fixId: string) => boolean;
+  } = {},
 ): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   const createdAt = (options.now ?? new Date()).toISOString();
   for (const finding of report.findings) {
     for (const fix of finding.fixes) {
-      if (!fix.automated) continue;
+      if (!fix.automated || (options.allow && !options.allow(fix.id))) continue;
       const key = offerKey(finding.id, fix.id);
       if (ids[key]) continue;
       const offer: FixOffer = {
@@ -42,6 +53,7 @@ export async function saveFixOffers(
         fix,
         window: report.window,
         createdAt,
+        ...(options.account ? { account: options.account } : {}),
       };
       await store.set(`offer:${offer.offerId}`, JSON.stringify(offer), options.ttlSeconds ?? DAY);
       ids[key] = offer.offerId;

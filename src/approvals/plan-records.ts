@@ -31,6 +31,7 @@ export function createPlanRecords(options: {
       actor,
       loadBalancer: plan.loadBalancer.name,
       resource: plan.resource,
+      ...(plan.account ? { account: plan.account.alias } : {}),
       ...extra,
     });
 
@@ -52,7 +53,7 @@ export function createPlanRecords(options: {
     async create(
       draft: PlanDraft,
       requestedBy: string,
-      extra: Pick<Plan, "offerId" | "undoOf">,
+      extra: Pick<Plan, "offerId" | "undoOf" | "account">,
     ): Promise<Plan> {
       const created = now();
       const plan: Plan = {

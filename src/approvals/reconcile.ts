@@ -53,7 +53,17 @@ async function reconcileOne(ctx: ExecuteContext, planId: string): Promise<Approv
     return null;
   }
   const module = fixModule(plan.fixId);
-  const seen = await observe(module, ctx.aws, plan);
+  let aws = ctx.aws;
+  try {
+    if (ctx.awsOf) aws = await ctx.awsOf(plan);
+  } catch (e) {
+    ctx.logger?.warn(
+      { planId, err: (e as Error).message },
+      "cannot reach the plan's account yet: re-checking later",
+    );
+    return null;
+  }
+  const seen = await observe(module, aws, plan);
   if (seen.state === "unknown") {
     ctx.logger?.warn({ planId, err: seen.error }, "cannot re-read the resource yet: re-checking later");
     return null;

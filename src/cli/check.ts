@@ -1,5 +1,8 @@
 /** `alb-doctor check REF`: the diagnosis for one load balancer, as JSON (--json), Slack blocks (--blocks) or text. */
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { userInfo } from "node:os";
+import { splitAccountRef } from "../accounts/ref.ts";
+import { stsSafe } from "../accounts/assume.ts";
 import { parseLbRef } from "../aws/arn.ts";
 import type { Report } from "../domain/report.ts";
 import { parseDuration, parseEnd } from "../domain/window.ts";
@@ -13,6 +16,7 @@ export function exitCodeFor(report: Report): number {
 
 interface CheckOptions {
   region?: string;
+  account?: string;
   window: string;
   end?: string;
   scenario?: string;
@@ -35,7 +39,8 @@ export function register(program: Command, io: CliIo): void {
     .command("check")
     .description("Diagnose the 502/504s of one ALB: root cause, evidence, confidence and fixes")
     .argument("<ref>", "load balancer name, ARN, app/NAME/ID or DNS name")
-    .option("--region <region>", "AWS region (default: AWS_REGION, or the scenario's)")
+    .option("--region <region>", "AWS region (default: AWS_REGION, the scenario's, or the account's first)")
+    .option("--account <alias>", "an account of ACCOUNTS_FILE (default: the one without a role)")
     .option("--window <duration>", "how far back to look, 1m..14d, e.g. 30m, 1h, 2d", "1h")
     .option("--end <iso>", "end of the window, ISO 8601 (default: now, or the scenario's clock)")
     .option(
@@ -54,17 +59,25 @@ export function register(program: Command, io: CliIo): void {
     )
     .action(async (ref: string, opts: CheckOptions) => {
       // Bad input fails here, before any AWS call or simulator start.
-      parseLbRef(ref);
+      const accountsFile = process.env.ACCOUNTS_FILE || undefined;
+      parseLbRef(splitAccountRef(ref).lbRef);
       parseDuration(opts.window);
       parseEnd(opts.end, new Date());
       const runtime = await openRuntime({
         scenario: opts.scenario,
-        region: opts.region,
+        // With an accounts file the region is the account's (checked against its list), not the simulator's.
+        region: accountsFile ? undefined : opts.region,
         window: opts.window,
         concurrency: opts.concurrency,
+        accountsFile,
       });
       try {
-        const report = await runtime.diagnose(ref, { window: opts.window, end: opts.end });
+        const { lbRef, target } = await runtime.accounts.resolve(ref, {
+          requester: cliRequester(),
+          account: opts.account,
+          region: accountsFile ? opts.region : undefined,
+        });
+        const report = await runtime.diagnose(lbRef, { window: opts.window, end: opts.end, target });
         if (opts.json) io.out(JSON.stringify(report, null, 2) + "\n");
         else if (opts.blocks) io.out(await renderBlocksForCli(report));
         else io.out(renderReportText(report, { color: io.color ?? false }));
@@ -78,4 +91,15 @@ export function register(program: Command, io: CliIo): void {
 async function renderBlocksForCli(report: Report): Promise<string> {
   const { renderBlocksWithLink } = await import("./blocks.ts");
   return renderBlocksWithLink(report);
+}
+
+/** Who runs the CLI, as the SourceIdentity of an assumed role ("cli-<login>"). */
+export function cliRequester(): string {
+  let login = "unknown";
+  try {
+    login = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): stay "unknown"
+  }
+  return stsSafe(`cli-${login}`);
 }

@@ -48,6 +48,7 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
         : s.red("PROBLEMS FOUND");
   out.push(`${s.bold(lb.name)}  ${status}`);
   out.push(s.dim(`${lb.arn}`));
+  if (report.account?.alias) out.push(s.dim(`account ${report.account.alias} (${report.account.id})`));
   out.push(s.dim(`window ${formatWindow(report.window.start, report.window.end)}`));
   const f = report.figures;
   if (f) {

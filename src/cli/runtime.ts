@@ -5,6 +5,7 @@
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Accounts, createAccounts } from "../accounts/index.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
@@ -14,6 +15,7 @@ import { startSimulator } from "../sim/index.ts";
 export interface Runtime {
   aws: AwsClients;
   diagnose: Diagnoser;
+  accounts: Accounts;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -23,6 +25,8 @@ export async function openRuntime(options: {
   region?: string;
   window?: string;
   concurrency?: number;
+  /** The accounts file (ACCOUNTS_FILE); absent: the credentials' own account. */
+  accountsFile?: string;
 }): Promise<Runtime> {
   const sim = options.scenario ? await startScenario(options.scenario, options.region) : undefined;
   const aws = sim
@@ -34,16 +38,24 @@ export async function openRuntime(options: {
       })
     : createAwsClients({ region: options.region });
   const now = sim ? () => sim.world.now : () => new Date();
+  const credentials = sim ? SIMULATOR_CREDENTIALS : undefined;
+  const scannerFor = (clients: AwsClients) =>
+    createLogScanner(clients, { concurrency: options.concurrency ?? 8 });
+  const accounts = createAccounts({ file: options.accountsFile, aws, credentials });
   return {
     aws,
     now,
+    accounts,
     diagnose: createDiagnoser({
       aws,
       now,
       defaultWindow: options.window ?? "1h",
-      scanLogs: createLogScanner(aws, { concurrency: options.concurrency ?? 8 }),
+      credentials,
+      scanLogs: scannerFor(aws),
+      scannerFor,
     }),
     async close() {
+      accounts.close();
       aws.destroy();
       await sim?.close();
     },

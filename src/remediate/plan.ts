@@ -45,6 +45,13 @@ export interface AwsCall {
 
 export type Settings = Record<string, string | null>;
 
+/** The account a plan runs in (from the accounts file); absent: the bot's own credentials and region. */
+export interface PlanAccount {
+  alias: string;
+  id: string;
+  region: string;
+}
+
 export interface Plan {
   id: string;
   fixId: FixId;
@@ -74,12 +81,13 @@ export interface Plan {
   state: PlanState;
   /** For an undo plan: the executed plan it reverses. */
   undoOf?: string;
+  account?: PlanAccount;
 }
 
 /** What a fix module computes; the flow adds id, requester, times and state. */
 export type PlanDraft = Omit<
   Plan,
-  "id" | "requestedBy" | "createdAt" | "expiresAt" | "state" | "undoOf" | "offerId"
+  "id" | "requestedBy" | "createdAt" | "expiresAt" | "state" | "undoOf" | "offerId" | "account"
 >;
 
 /** The settings whose value changes, in `before` order. */

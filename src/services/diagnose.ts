@@ -2,6 +2,8 @@
  * The diagnosis service every surface calls (CLI, /alb check, triage, remediation's verify):
  * resolve the reference, collect the snapshot, run the checks, return the ranked report.
  */
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { clientsForTarget } from "../accounts/index.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { collectSnapshot, type LogScanner } from "../aws/collect/index.ts";
 import { resolveLoadBalancer } from "../aws/resolve.ts";
@@ -16,15 +18,29 @@ export interface DiagnoserDeps {
   /** The clock that ends the default window (the scenario clock under the simulator). */
   now: () => Date;
   defaultWindow: string;
+  /** The own credentials, for a target in another region of the own account (undefined: the default chain). */
+  credentials?: AwsCredentialIdentity;
+  /** The log scanner for another account's clients; absent: such reports say the logs were not scanned. */
+  scannerFor?: (aws: AwsClients) => LogScanner;
 }
 
 export function createDiagnoser(deps: DiagnoserDeps): Diagnoser {
   return async (ref, options = {}) => {
     const startedAt = performance.now();
     const window = windowOf(options.window ?? deps.defaultWindow, options.end, deps.now());
-    const { lb } = await resolveLoadBalancer(deps.aws, ref);
-    options.onResolved?.({ name: lb.LoadBalancerName, arn: lb.LoadBalancerArn });
-    const snapshot = await collectSnapshot(deps.aws, lb, { window, scanLogs: deps.scanLogs });
-    return buildReport(snapshot, { durationMs: performance.now() - startedAt });
+    const target = options.target;
+    // Another account or region: clients of its own for this one diagnosis.
+    const own = !target || (!target.credentials && target.region === deps.aws.region);
+    const aws = own ? deps.aws : clientsForTarget(target, deps.aws, deps.credentials);
+    try {
+      const { lb } = await resolveLoadBalancer(aws, ref);
+      options.onResolved?.({ name: lb.LoadBalancerName, arn: lb.LoadBalancerArn });
+      const scanLogs = own ? deps.scanLogs : deps.scannerFor?.(aws);
+      const snapshot = await collectSnapshot(aws, lb, { window, scanLogs });
+      const report = buildReport(snapshot, { durationMs: performance.now() - startedAt });
+      return target ? { ...report, account: { id: target.id, alias: target.alias } } : report;
+    } finally {
+      if (!own) aws.destroy();
+    }
   };
 }

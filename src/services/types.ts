@@ -1,3 +1,4 @@
+import type { TargetAccount } from "../accounts/index.ts";
 import type { Report } from "../domain/report.ts";
 
 export interface DiagnoseOptions {
@@ -7,6 +8,8 @@ export interface DiagnoseOptions {
   end?: string;
   /** Called once the load balancer reference resolved, before the slow parts (for progress messages). */
   onResolved?: (lb: { name: string; arn: string }) => void;
+  /** The account and region to diagnose in (from the accounts file); absent: the diagnoser's own clients. */
+  target?: TargetAccount;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Logger as BoltLogger } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { Logger } from "pino";
 import { registerAll } from "../../commands/index.ts";
+import { type Accounts, createAccounts } from "../accounts/index.ts";
 import { requireSlack } from "../config.ts";
 import type { AppDeps } from "./deps.ts";
 import { approvalFlowFor } from "../approvals/for-app.ts";
@@ -31,7 +32,7 @@ export interface SlackApp {
   app: App;
   /** The reconciler of interrupted executions (running once started). */
   readonly reconciler: Reconciler | undefined;
-  deps: AppDeps & { work: Work };
+  deps: AppDeps & { work: Work; accounts: Accounts };
   /** Whether auth.test succeeded, or why not (also on /readyz). */
   slackAuth(): SlackAuthState;
   /** Starts listening; resolves with the HTTP port (Bolt's endpoint in HTTP mode, health in Socket Mode). */
@@ -41,7 +42,13 @@ export interface SlackApp {
 }
 
 export function createSlackApp(input: AppDeps): SlackApp {
-  const deps = { ...input, work: input.work ?? new Work() };
+  const deps = {
+    ...input,
+    work: input.work ?? new Work(),
+    accounts: input.accounts ?? createAccounts({ file: input.config.ACCOUNTS_FILE, aws: input.aws }),
+  };
+  // A bad accounts file stops the start, naming the key (later edits are re-read per request).
+  deps.accounts.map();
   const { config } = deps;
   requireSlack(config);
   const logger = boltLogger(deps.logger.child({ component: "bolt" }));
@@ -141,6 +148,7 @@ export function createSlackApp(input: AppDeps): SlackApp {
       if (!finished) deps.logger.warn({ left: deps.work.size }, "stopping with diagnoses still running");
       auth.stop();
       await app.stop();
+      deps.accounts.close();
     },
   };
 }

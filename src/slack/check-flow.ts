@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { SlashCommand } from "@slack/bolt";
 import type { Logger } from "pino";
+import type { Resolved } from "../accounts/index.ts";
 import { saveFixOffers } from "../approvals/offers.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { renderError } from "./blocks/errors.ts";
@@ -38,9 +39,24 @@ export async function runCheck(req: CheckRequest): Promise<void> {
   const { args, deps, logger, respond } = req;
   if (!(await isFirstDelivery(req))) return;
   const work = deps.work ?? new Work();
-  const key = `${args.ref.toLowerCase()}|${args.window}`;
+  const channel = req.command.channel_id;
+  let resolved: Resolved;
+  try {
+    // Account, region and the channel's guardrail are decided before anything reaches AWS.
+    resolved = deps.accounts
+      ? await deps.accounts.resolve(args.ref, { channel, requester: req.command.user_id })
+      : { lbRef: args.ref };
+  } catch (e) {
+    logger.info({ err: errorSummary(e), ref: args.ref }, "check refused");
+    await respond({ delete_original: true, text: "" }).catch(() => {});
+    await respond(renderError(e, `checking ${args.ref}`, req.command.trigger_id));
+    return;
+  }
+  const t = resolved.target;
+  // Channels with different guardrails see different fix buttons: they never share one rendering.
+  const key = `${t ? `${t.alias}|${t.region}|` : ""}${resolved.lbRef.toLowerCase()}|${args.window}|${deps.accounts?.configured ? channel : ""}`;
   const { promise, joined } = work.singleFlight(key, () =>
-    work.limit(() => diagnoseAndRender(args, deps, logger)),
+    work.limit(() => diagnoseAndRender(args, resolved, channel, deps, logger)),
   );
   if (joined) logger.info({ ref: args.ref, window: args.window }, "joined a running diagnosis");
   else if (work.waiting) logger.info({ waiting: work.waiting }, "diagnosis queued behind others");
@@ -57,10 +73,17 @@ export async function runCheck(req: CheckRequest): Promise<void> {
   await respond({ ...message, response_type: "in_channel", replace_original: true });
 }
 
-async function diagnoseAndRender(args: CheckArgs, deps: AppDeps, logger: Logger): Promise<SlackMessage> {
+async function diagnoseAndRender(
+  args: CheckArgs,
+  resolved: Resolved,
+  channel: string,
+  deps: AppDeps,
+  logger: Logger,
+): Promise<SlackMessage> {
   const started = Date.now();
+  const target = resolved.target;
   const report = await withDeadline(
-    deps.diagnose(args.ref, { window: args.window }),
+    deps.diagnose(resolved.lbRef, { window: args.window, ...(target ? { target } : {}) }),
     DIAGNOSIS_DEADLINE_MS,
     () =>
       new AlbDoctorError(
@@ -69,12 +92,29 @@ async function diagnoseAndRender(args: CheckArgs, deps: AppDeps, logger: Logger)
       ),
   );
   logger.info(
-    { ref: args.ref, status: report.status, root: report.findings[0]?.id, ms: Date.now() - started },
+    {
+      ref: args.ref,
+      account: target?.alias,
+      status: report.status,
+      root: report.findings[0]?.id,
+      ms: Date.now() - started,
+    },
     "diagnosis finished",
   );
+  const allow = (fixId: string) =>
+    deps.accounts?.mayPlan(channel, target?.alias, fixId, report.loadBalancer.name) ?? true;
+  const automated = report.findings.flatMap((f) => f.fixes.filter((x) => x.automated).map((x) => x.id));
+  const refused = [...new Set(automated.filter((id) => !allow(id)))];
+  const fixNote = refused.length
+    ? `This channel's guardrail (accounts file) does not allow planning ${refused.join(", ")}, so those have no Fix button.`
+    : undefined;
   try {
-    const offerIds = await saveFixOffers(deps.store, report, { now: deps.now() });
-    return renderReport(report, { offerIds });
+    const offerIds = await saveFixOffers(deps.store, report, {
+      now: deps.now(),
+      allow,
+      ...(target ? { account: { alias: target.alias, id: target.id, region: target.region } } : {}),
+    });
+    return renderReport(report, { offerIds, ...(fixNote ? { fixNote } : {}) });
   } catch (e) {
     logger.warn({ err: errorSummary(e) }, "could not save fix offers; rendering without fix buttons");
     return renderReport(report, { approvalsUnavailable: APPROVALS_UNAVAILABLE });

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Accounts } from "../accounts/index.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import type { Config } from "../config.ts";
 import type { Diagnoser } from "../services/types.ts";
@@ -15,6 +16,8 @@ export interface AppDeps {
   store: Store;
   aws: AwsClients;
   diagnose: Diagnoser;
+  /** The accounts file and its guardrails; createSlackApp builds one from ACCOUNTS_FILE when absent. */
+  accounts?: Accounts;
   /** The clock (tests and the simulator's scenario clock may replace it). */
   now: () => Date;
   /** In-process work of the running app (single-flight, graceful drain); createSlackApp fills it in. */

@@ -3,10 +3,11 @@
  * answers `{ id, ref, options }` messages with `{ id, report }` or `{ id, error }`.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createAwsClients } from "../aws/clients.ts";
+import { createAwsClients, type AwsClients } from "../aws/clients.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
 import { DEFAULT_INFLATE_LIMITS } from "../logs/stream.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
+import type { DiagnoseOptions } from "../services/types.ts";
 import type { WorkerDiagnoserOptions } from "./diagnose-worker.ts";
 
 const options = workerData as WorkerDiagnoserOptions;
@@ -15,11 +16,8 @@ const aws = createAwsClients({
   endpoint: options.endpoint,
   credentials: options.credentials,
 });
-const diagnose = createDiagnoser({
-  aws,
-  now: () => new Date(),
-  defaultWindow: options.defaultWindow,
-  scanLogs: createLogScanner(aws, {
+const scannerFor = (clients: AwsClients) =>
+  createLogScanner(clients, {
     concurrency: options.logScanConcurrency,
     workers: options.logScanWorkers,
     inflate: {
@@ -27,26 +25,30 @@ const diagnose = createDiagnoser({
       maxBytes: options.logObjectMaxBytes ?? DEFAULT_INFLATE_LIMITS.maxBytes,
       maxRatio: options.logObjectMaxRatio ?? DEFAULT_INFLATE_LIMITS.maxRatio,
     },
-  }),
+  });
+const diagnose = createDiagnoser({
+  aws,
+  now: () => new Date(),
+  defaultWindow: options.defaultWindow,
+  credentials: options.credentials,
+  scanLogs: scannerFor(aws),
+  scannerFor,
 });
 
-parentPort!.on(
-  "message",
-  async (msg: { id: number; ref: string; options?: { window?: string; end?: string } }) => {
-    try {
-      const report = await diagnose(msg.ref, msg.options);
-      parentPort!.postMessage({ id: msg.id, report });
-    } catch (e) {
-      const err = e as { name?: string; code?: unknown; message?: string; details?: unknown };
-      parentPort!.postMessage({
-        id: msg.id,
-        error: {
-          name: err?.name ?? "Error",
-          code: typeof err?.code === "string" ? err.code : undefined,
-          message: err?.message ?? String(e),
-          details: err?.details,
-        },
-      });
-    }
-  },
-);
+parentPort!.on("message", async (msg: { id: number; ref: string; options?: DiagnoseOptions }) => {
+  try {
+    const report = await diagnose(msg.ref, msg.options);
+    parentPort!.postMessage({ id: msg.id, report });
+  } catch (e) {
+    const err = e as { name?: string; code?: unknown; message?: string; details?: unknown };
+    parentPort!.postMessage({
+      id: msg.id,
+      error: {
+        name: err?.name ?? "Error",
+        code: typeof err?.code === "string" ? err.code : undefined,
+        message: err?.message ?? String(e),
+        details: err?.details,
+      },
+    });
+  }
+});

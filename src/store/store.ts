@@ -90,6 +90,8 @@ export interface AuditEntry {
   /** Load balancer name, for `/alb history REF`. */
   loadBalancer: string;
   resource: string;
+  /** The account alias of the plan (accounts file); absent for the bot's own account without a file. */
+  account?: string;
   before?: unknown;
   after?: unknown;
   awsRequestId?: string;

@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../../src/aws/clients.ts";
+import { createAccounts } from "../../src/accounts/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import type { Diagnoser } from "../../src/services/types.ts";
@@ -153,6 +154,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxAttempts: 1,
     });
   const deps: AppDeps = {
+    accounts: createAccounts({ file: config.ACCOUNTS_FILE, aws, credentials: SIMULATOR_CREDENTIALS }),
     config,
     logger: options.logger ?? createLogger(config.LOG_LEVEL),
     store,

@@ -33,8 +33,14 @@ export interface PlanMessageOptions {
   approvers: string;
 }
 
+/** "billing-prod" or, for a plan in an account of the accounts file, "staging/eu-west-1/billing-prod". */
+function lbWithAccount(plan: Plan): string {
+  const a = plan.account;
+  return a ? `${a.alias}/${a.region}/${plan.loadBalancer.name}` : plan.loadBalancer.name;
+}
+
 export function renderPlan(plan: Plan, options: PlanMessageOptions): SlackMessage {
-  const title = `${plan.undoOf ? "Undo plan" : "Plan"}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
+  const title = `${plan.undoOf ? "Undo plan" : "Plan"}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${lbWithAccount(plan)}`;
   const blocks: Block[] = [
     {
       type: "header",
@@ -106,7 +112,7 @@ export function renderOutcome(result: ApprovalOutcome): SlackMessage {
     drifted: "Aborted (drift)",
     unknown: "Outcome unknown, re-checking",
   }[result.outcome];
-  const title = `${word}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${plan.loadBalancer.name}`;
+  const title = `${word}: ${FIX_TITLE[plan.fixId] ?? plan.fixId} on ${lbWithAccount(plan)}`;
   const blocks: Block[] = [
     {
       type: "header",

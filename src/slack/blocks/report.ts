@@ -27,6 +27,8 @@ export interface RenderReportOptions {
   offerIds?: Record<string, string>;
   /** Shown when fix offers could not be saved (store down): why there are no buttons. */
   approvalsUnavailable?: string;
+  /** Why some automated fixes have no button (the channel's guardrail); shown under the fixes. */
+  fixNote?: string;
   /** Findings after the root cause whose automated fixes also get a button. */
   extraFixFindings?: number;
 }
@@ -40,6 +42,14 @@ export const MAX_EVIDENCE_CHARS = 400;
 const MAX_TITLE_CHARS = 300;
 /** A next step under an other finding: shorter, so ten of them fit one section. */
 const MAX_NEXT_CHARS = 200;
+
+/** " · *Account* `staging` (210987654321, eu-west-1)" when the report names its account. */
+function accountText(report: Report): string {
+  const a = report.account;
+  if (!a?.alias) return "";
+  const region = report.loadBalancer.arn.split(":")[3];
+  return ` · *Account* \`${escapeMrkdwn(a.alias)}\` (${a.id}${region ? `, ${escapeMrkdwn(region)}` : ""})`;
+}
 
 export function renderReport(report: Report, options: RenderReportOptions = {}): SlackMessage {
   const [root, ...others] = report.findings;
@@ -56,7 +66,9 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
         ),
       },
     },
-    context(`*Window* ${formatWindow(report.window)} (${windowSpan(report)}) · *Load balancer* \`${name}\``),
+    context(
+      `*Window* ${formatWindow(report.window)} (${windowSpan(report)}) · *Load balancer* \`${name}\`${accountText(report)}`,
+    ),
   ];
 
   if (root && root.severity !== "info") {
@@ -85,6 +97,7 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
   }
   if (options.approvalsUnavailable && report.findings.some((f) => f.fixes.some((x) => x.automated)))
     blocks.push(context(`:warning: ${escapeMrkdwn(options.approvalsUnavailable)}`));
+  if (options.fixNote) blocks.push(context(`:lock: ${escapeMrkdwn(options.fixNote)}`));
 
   const rest = root && root.severity !== "info" ? others : report.findings;
   if (rest.length) {
