@@ -3,6 +3,7 @@
  * credentials and retry policy are the same everywhere. AWS_ENDPOINT_URL (or `endpoint`) points every
  * client at the simulator; the default credential chain applies otherwise.
  */
+import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -20,6 +21,8 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   s3: S3Client;
   sts: STSClient;
+  /** Athena, for the log engine on large windows (optional: hand-built client sets may leave it out). */
+  athena?: AthenaClient;
   destroy(): void;
 }
 
@@ -58,6 +61,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // Path-style: the simulator (and S3-compatible endpoints) serve bucket names in the path.
     s3: new S3Client({ ...common, forcePathStyle: Boolean(endpoint) }),
     sts: new STSClient(common),
+    athena: new AthenaClient(common),
   };
   return {
     region,

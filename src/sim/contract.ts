@@ -7,7 +7,8 @@
  */
 import type { World } from "./world.ts";
 
-export type SimService = "elbv2" | "ec2" | "cloudwatch" | "s3" | "sts" | "cloudtrail" | "autoscaling" | "ecs";
+export type SimService =
+  "elbv2" | "ec2" | "cloudwatch" | "s3" | "sts" | "cloudtrail" | "autoscaling" | "ecs" | "athena";
 
 export interface SimRequest {
   method: string;

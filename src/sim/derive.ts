@@ -10,6 +10,7 @@ import { deriveEc2 } from "./derive-ec2.ts";
 import { deriveElb, type ElbPart } from "./derive-elb.ts";
 import { lbResourceId } from "./derive-ids.ts";
 import { deriveChangeHistory } from "./derive-changes.ts";
+import { deriveAthena } from "./athena/state.ts";
 
 export function deriveWorld(s: Scenario, name: string, now: Date, problems: Problems): World {
   const ec2 = deriveEc2(s, problems);
@@ -40,6 +41,7 @@ export function deriveWorld(s: Scenario, name: string, now: Date, problems: Prob
       s.now ? now.getTime() - Date.parse(s.now) : 0,
       problems,
     ),
+    ...(s.athena ? { athena: deriveAthena(s.athena) } : {}),
     accounts: [],
     sessions: new Map(),
     callLog: [],

@@ -16,6 +16,7 @@ const IAM_PREFIX: Record<SimService, string> = {
   cloudtrail: "cloudtrail",
   autoscaling: "autoscaling",
   ecs: "ecs",
+  athena: "athena",
 };
 
 /** Generic names a scenario may use, translated to what the service itself answers. */
@@ -26,6 +27,7 @@ const SERVICE_CODES: Partial<Record<SimService, Record<string, string>>> = {
     ThrottlingException: "RequestLimitExceeded",
   },
   s3: { Throttling: "SlowDown", ThrottlingException: "SlowDown" },
+  athena: { AccessDenied: "AccessDeniedException", Throttling: "TooManyRequestsException" },
 };
 
 const STATUS: Record<string, number> = {
@@ -42,6 +44,7 @@ const STATUS: Record<string, number> = {
   InternalServiceError: 500,
   NoSuchBucket: 404,
   NoSuchKey: 404,
+  TooManyRequestsException: 400,
 };
 
 export function faultCode(service: SimService, error: string): string {
@@ -58,7 +61,7 @@ export function faultError(f: FaultW, service: SimService, action: string, world
       ? "You are not authorized to perform this operation."
       : code === "AccessDenied" || code === "AccessDeniedException"
         ? `User: ${user} is not authorized to perform: ${permission}`
-        : /Throttl|RequestLimitExceeded/.test(code)
+        : /Throttl|RequestLimitExceeded|TooManyRequests/.test(code)
           ? "Rate exceeded"
           : code === "SlowDown"
             ? "Please reduce your request rate."

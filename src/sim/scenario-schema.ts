@@ -13,6 +13,7 @@ import { intIn, scalarString, str, time } from "./scenario-schema-common.ts";
 import { instance, networkAcl, networkInterface, securityGroup, subnet, vpc } from "./scenario-schema-ec2.ts";
 import { action, loadBalancer, targetGroup } from "./scenario-schema-elb.ts";
 import { autoScaling, cloudTrail, ecs } from "./scenario-schema-changes.ts";
+import { athena } from "./scenario-schema-athena.ts";
 
 export { intIn } from "./scenario-schema-common.ts";
 
@@ -50,7 +51,7 @@ const bucket = z.strictObject({
 });
 
 const fault = z.strictObject({
-  Service: z.enum(["elbv2", "ec2", "cloudwatch", "s3", "sts", "cloudtrail", "autoscaling", "ecs"]),
+  Service: z.enum(["elbv2", "ec2", "cloudwatch", "s3", "sts", "cloudtrail", "autoscaling", "ecs", "athena"]),
   Action: str.default("*"),
   Error: str.optional(),
   Message: str.optional(),
@@ -75,6 +76,7 @@ const accountKeys = {
   cloudTrail: cloudTrail.optional(),
   autoScaling: autoScaling.optional(),
   ecs: ecs.optional(),
+  athena: athena.optional(),
 };
 
 const region = z

@@ -22,6 +22,7 @@ const SCOPE_SERVICES: Record<string, SimService> = {
   cloudtrail: "cloudtrail",
   autoscaling: "autoscaling",
   ecs: "ecs",
+  athena: "athena",
 };
 
 const QUERY_VERSIONS: Record<string, SimService> = {
@@ -37,6 +38,7 @@ const JSON_TARGETS: [string, SimService][] = [
   ["CloudTrail_20131101.", "cloudtrail"],
   ["com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "cloudtrail"],
   ["AmazonEC2ContainerServiceV20141113.", "ecs"],
+  ["AmazonAthena.", "athena"],
 ];
 
 /** The service a request is for: the SigV4 scope, else protocol markers (unsigned requests). */

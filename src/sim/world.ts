@@ -6,6 +6,7 @@
  */
 import type { CallLogEntry, SimService } from "./contract.ts";
 import type { HealthCheckSettings } from "./health-check.ts";
+import type { AthenaW } from "./athena/state.ts";
 
 export type Tag = { Key: string; Value: string };
 
@@ -255,6 +256,8 @@ export interface World {
   /** Sessions from AssumeRole, one map shared by every world of the scenario. */
   sessions: Map<string, SessionW>;
   callLog: CallLogEntry[];
+  /** Athena, when the scenario has an `athena:` key (src/sim/athena). */
+  athena?: AthenaW;
   /** The scenario's `expect:` block (free-form; read by the scenario-library tests). */
   expect?: Record<string, unknown>;
 }

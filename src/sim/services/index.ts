@@ -10,6 +10,7 @@ import { stsHandler } from "./sts.ts";
 import { cloudtrailHandler } from "./cloudtrail.ts";
 import { autoscalingHandler } from "./autoscaling.ts";
 import { ecsHandler } from "./ecs.ts";
+import { athenaHandler } from "./athena.ts";
 
 export const serviceHandlers: ServiceHandler[] = [
   elbv2Handler,
@@ -20,5 +21,6 @@ export const serviceHandlers: ServiceHandler[] = [
   cloudtrailHandler,
   autoscalingHandler,
   ecsHandler,
+  athenaHandler,
   // one line per service
 ];
