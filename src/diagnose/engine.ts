@@ -9,6 +9,7 @@ import { ALL_CHECKS } from "./checks/index.ts";
 import { reportFigures } from "./figures.ts";
 import { withNextSteps } from "./next-steps.ts";
 import { rankFindings } from "./rank.ts";
+import { buildTimeline } from "./timeline.ts";
 
 export interface CheckResults {
   findings: Finding[];
@@ -72,6 +73,11 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
     findings: ranked,
     checks,
     figures: reportFigures(snapshot),
+    ...optional("timeline", buildTimeline(snapshot)),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }

@@ -92,7 +92,40 @@ export interface Report {
   logScan?: LogScan;
   /** Key figures for people (not part of the findings.md contract, additive). */
   figures?: ReportFigures;
+  /** The window interval by interval, for charts and sparklines (not part of the findings.md contract, additive). */
+  timeline?: Timeline;
   durationMs?: number;
+}
+
+/** The error classes a timeline counts, in the order charts stack and list them. */
+export const TIMELINE_CLASSES = [
+  "elb502",
+  "elb503",
+  "elb504",
+  "target5xx",
+  "elbOther",
+  "c460",
+  "c464",
+] as const;
+export type TimelineClass = (typeof TIMELINE_CLASSES)[number];
+
+export interface TimelinePoint {
+  /** Start of the interval (ISO). */
+  t: string;
+  /** Class -> count in this interval; classes with no error are omitted. */
+  errors: Partial<Record<TimelineClass, number>>;
+  /** TargetResponseTime p99 (seconds, the highest datapoint in the interval); null when unknown. */
+  p99: number | null;
+  /** Unhealthy targets (UnHealthyHostCount maximum, added over target groups); null when unknown. */
+  unhealthy: number | null;
+}
+
+export interface Timeline {
+  /** Seconds per point: the CloudWatch period, or 60 for access-log minutes. */
+  intervalSeconds: number;
+  /** Where the ELB/target 5xx counts came from (460/464 always come from the access logs). */
+  source: "metrics" | "access-logs";
+  points: TimelinePoint[];
 }
 
 export interface ReportFigures {

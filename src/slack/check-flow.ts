@@ -16,6 +16,7 @@ import { withDeadline } from "./deadline.ts";
 import { isFirstDelivery as firstDelivery } from "./dedupe.ts";
 import type { AppDeps } from "./deps.ts";
 import type { SlackMessage } from "./message.ts";
+import { sendWithChartFallback } from "./chart-fallback.ts";
 import { errorSummary } from "./respond.ts";
 import type { Respond } from "./subcommand.ts";
 import { Work } from "./work.ts";
@@ -70,7 +71,11 @@ export async function runCheck(req: CheckRequest): Promise<void> {
     await respond(renderError(e, `checking ${args.ref}`, req.command.trigger_id));
     return;
   }
-  await respond({ ...message, response_type: "in_channel", replace_original: true });
+  await sendWithChartFallback(
+    { ...message, response_type: "in_channel" as const, replace_original: true },
+    respond,
+    (e) => logger.info({ err: errorSummary(e) }, "the workspace rejected the chart block; sent without it"),
+  );
 }
 
 async function diagnoseAndRender(

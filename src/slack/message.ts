@@ -4,7 +4,22 @@
  */
 import type { types } from "@slack/bolt";
 
-export type Block = types.KnownBlock;
+export type Block = types.KnownBlock | DataVisualizationBlock;
+
+/**
+ * Slack's chart block (Block Kit, 2026), not yet in @slack/types:
+ * https://docs.slack.dev/reference/block-kit/blocks/data-visualization-block (limits in blocks/limits.ts).
+ */
+export interface DataVisualizationBlock {
+  type: "data_visualization";
+  block_id?: string;
+  title: string;
+  chart: {
+    type: "line" | "bar" | "area";
+    series: { name: string; data: { label: string; value: number }[] }[];
+    axis_config: { categories: string[]; x_label?: string; y_label?: string };
+  };
+}
 
 export interface SlackMessage {
   /** Fallback text (notifications, screen readers); always set. */

@@ -13,7 +13,9 @@ import { saveFixOffers } from "../approvals/offers.ts";
 import { albNameInAlarmName } from "../aws/list.ts";
 import type { Diagnoser } from "../services/types.ts";
 import { renderError } from "../slack/blocks/errors.ts";
+import { withoutCharts } from "../slack/blocks/chart.ts";
 import { renderReport } from "../slack/blocks/report.ts";
+import { sendWithChartFallback } from "../slack/chart-fallback.ts";
 import type { SlackMessage } from "../slack/message.ts";
 import type { ChannelPacer } from "../slack/pacer.ts";
 import type { Store } from "../store/store.ts";
@@ -111,17 +113,27 @@ export class TriageService {
     }
     await this.state.saveDiagnosis(lbName, diagnosis);
     const permalink = slackPermalink(record.channel, record.alarmTs);
-    const rendered = await this.state.render(lbName, permalink);
-    // Only the Slack call itself sits in the paced slot, so calls reach Slack at the pace.
-    const posted = await this.deps.pacer.run(record.channel, () =>
-      client.chat.postMessage({
-        channel: record.channel,
-        thread_ts: record.alarmTs,
-        text: rendered.text,
-        blocks: rendered.blocks,
-        unfurl_links: false,
-      }),
+    let rendered = await this.state.render(lbName, permalink);
+    const { result: posted, chartRejected } = await sendWithChartFallback(
+      rendered,
+      (m) =>
+        // Only the Slack call itself sits in the paced slot, so calls reach Slack at the pace.
+        this.deps.pacer.run(record.channel, () =>
+          client.chat.postMessage({
+            channel: record.channel,
+            thread_ts: record.alarmTs,
+            text: m.text,
+            blocks: m.blocks,
+            unfurl_links: false,
+          }),
+        ),
+      () => log.info("the workspace rejected the chart block; posting without it"),
     );
+    if (chartRejected) {
+      // Later edits re-render the saved diagnosis: keep them chart-free too.
+      await this.state.saveDiagnosis(lbName, withoutCharts(diagnosis));
+      rendered = await this.state.render(lbName, permalink);
+    }
     if (!posted.ts) return;
     await this.state.saveReply(lbName, { channel: record.channel, ts: posted.ts });
     // Alarms counted while the post waited for its slot: one edit brings the reply up to date.

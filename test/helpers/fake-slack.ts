@@ -49,6 +49,11 @@ export interface FakeSlack {
   usergroupMembers: Record<string, string[]>;
   /** What apps.connections.open answers (Socket Mode tests set it to their ws:// URL). */
   socketUrl?: string;
+  /**
+   * A workspace that does not know the data_visualization block: any message carrying one is refused with
+   * invalid_blocks (Web API: ok false; response_url: HTTP 400), as Slack refuses an unknown block.
+   */
+  rejectCharts: boolean;
   waitFor<T>(probe: () => T | undefined | false | null, timeoutMs?: number, what?: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -116,8 +121,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (path.startsWith("/hooks/")) {
       const id = decodeURIComponent(path.slice("/hooks/".length));
       const failure = takeFailure("hooks");
-      hookPosts.push({ id, body: safeJson(raw), at });
+      const body = safeJson(raw);
+      hookPosts.push({ id, body, at });
       if (failure) return send(res, failure);
+      if (fake.rejectCharts && hasChart(body.blocks))
+        return send(res, { status: 400, body: { ok: false, error: "invalid_blocks" } });
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end("ok");
     }
@@ -129,6 +137,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls.push({ method, args, at, token });
     const failure = takeFailure(method);
     if (failure) return send(res, failure);
+    if (fake.rejectCharts && hasChart(args.blocks))
+      return send(res, { body: { ok: false, error: "invalid_blocks" } });
     const handler = handlers.get(method) ?? defaults[method];
     if (!handler) return send(res, { body: { ok: false, error: "unknown_method" } });
     send(res, await handler(args));
@@ -150,6 +160,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     hookPosts,
     scopes: ["commands", "chat:write", "channels:history", "groups:history", "usergroups:read", "users:read"],
     usergroupMembers: {},
+    rejectCharts: false,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${url}/hooks/${encodeURIComponent(id ?? `r${++hookSeq}`)}`,
     postsTo: (id) => hookPosts.filter((p) => p.id === id),
@@ -181,6 +192,12 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+function hasChart(blocks: unknown): boolean {
+  return (
+    Array.isArray(blocks) && blocks.some((b) => (b as { type?: unknown })?.type === "data_visualization")
+  );
 }
 
 function send(res: ServerResponse, reply: FakeReply) {

@@ -3,7 +3,7 @@
  * (with "… and N more") instead of letting Slack reject the message with invalid_blocks.
  */
 import { mrkdwn, mrkdwnVerbatim } from "../../domain/text.ts";
-import type { Block } from "../message.ts";
+import type { Block, DataVisualizationBlock } from "../message.ts";
 
 export const LIMITS = {
   blocksPerMessage: 50,
@@ -22,6 +22,22 @@ export const LIMITS = {
   confirmButton: 30,
   /** chat.postMessage accepts far more; this keeps notifications readable. */
   fallbackText: 3000,
+} as const;
+
+/**
+ * The data_visualization block's limits, from https://docs.slack.dev/reference/block-kit/blocks/data-visualization-block
+ * (read 2026-12): at most two per message; title and axis labels 50 characters; 1 to 6 series of a line, bar
+ * or area chart; series names, categories and data-point labels 20 characters; every series holds one point
+ * per category, labelled as the category. Client libraries cap a series at 20 points, so 20 categories.
+ */
+export const CHART_LIMITS = {
+  perMessage: 2,
+  title: 50,
+  axisLabel: 50,
+  series: 6,
+  seriesName: 20,
+  categories: 20,
+  label: 20,
 } as const;
 
 /** Cuts `text` to at most `max` characters (code points kept whole), ending with "…" when cut. */
@@ -93,11 +109,38 @@ export function limitViolations(blocks: Block[]): string[] {
       for (const e of b.elements)
         if ("text" in e && typeof e.text === "string" && e.text.length > LIMITS.contextText)
           v.push(`${at}: context text ${e.text.length}`);
+    } else if (b.type === "data_visualization") {
+      v.push(...chartViolations(b, at));
     } else if (b.type === "actions") {
       if (b.elements.length > LIMITS.actionsElements) v.push(`${at}: ${b.elements.length} elements`);
       for (const e of b.elements) if (e.type === "button") v.push(...buttonViolations(e, at));
     }
   });
+  const charts = blocks.filter((b) => b.type === "data_visualization").length;
+  if (charts > CHART_LIMITS.perMessage)
+    v.push(`${charts} data_visualization blocks > ${CHART_LIMITS.perMessage}`);
+  return v;
+}
+
+function chartViolations(b: DataVisualizationBlock, at: string): string[] {
+  const v: string[] = [];
+  const len = (s: string) => [...s].length;
+  const { series, axis_config: axis } = b.chart;
+  if (!b.title || len(b.title) > CHART_LIMITS.title) v.push(`${at}: title ${len(b.title)}`);
+  for (const l of [axis.x_label, axis.y_label])
+    if (l !== undefined && len(l) > CHART_LIMITS.axisLabel) v.push(`${at}: axis label ${len(l)}`);
+  if (series.length < 1 || series.length > CHART_LIMITS.series) v.push(`${at}: ${series.length} series`);
+  if (new Set(series.map((s) => s.name)).size !== series.length) v.push(`${at}: series names not unique`);
+  const cats = axis.categories;
+  if (cats.length < 1 || cats.length > CHART_LIMITS.categories) v.push(`${at}: ${cats.length} categories`);
+  if (new Set(cats).size !== cats.length) v.push(`${at}: categories not unique`);
+  for (const c of cats) if (len(c) > CHART_LIMITS.label) v.push(`${at}: category "${c}" ${len(c)}`);
+  for (const s of series) {
+    if (!s.name || len(s.name) > CHART_LIMITS.seriesName) v.push(`${at}: series name "${s.name}"`);
+    if (s.data.length !== cats.length || s.data.some((d, i) => d.label !== cats[i]))
+      v.push(`${at}: series "${s.name}" does not match the categories`);
+    if (s.data.some((d) => !Number.isFinite(d.value))) v.push(`${at}: series "${s.name}" has a non-number`);
+  }
   return v;
 }
 

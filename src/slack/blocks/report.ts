@@ -20,6 +20,7 @@ import {
   STATUS_EMOJI,
   STATUS_WORDS,
 } from "./format.ts";
+import { chartBlocks } from "./chart.ts";
 import { codeBlock, context, escapeMrkdwn, foldLines, LIMITS, section, truncate } from "./limits.ts";
 
 export interface RenderReportOptions {
@@ -31,6 +32,8 @@ export interface RenderReportOptions {
   fixNote?: string;
   /** Findings after the root cause whose automated fixes also get a button. */
   extraFixFindings?: number;
+  /** False: no chart block (the workspace rejected it; the PNG goes to the thread instead). */
+  chart?: boolean;
 }
 
 const MAX_EVIDENCE_LINES = 8;
@@ -82,6 +85,7 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
   }
   const fields = figureFields(report);
   if (fields.length) blocks.push({ type: "section", fields });
+  if (options.chart !== false) blocks.push(...(chartBlocks(report)?.blocks ?? []));
 
   const fixFindings = [root, ...others.slice(0, options.extraFixFindings ?? 2)].filter(Boolean) as Finding[];
   let buttons = 0;
