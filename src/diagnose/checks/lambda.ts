@@ -6,7 +6,8 @@
  * Confidence: 0.9 with error_reason codes (the ALB says what failed), 0.7 from the metrics alone.
  */
 import type { Check } from "../check.ts";
-import { usableLogs } from "../evidence/logs.ts";
+import { listFew, pct, usableLogs } from "../evidence/logs.ts";
+import type { LogSummary } from "../../domain/log-summary.ts";
 import type { Evidence, Finding } from "../../domain/report.ts";
 import { confidence, severityForErrors } from "../evidence/confidence.ts";
 import { requestTotal } from "../evidence/latency.ts";
@@ -66,6 +67,8 @@ export const lambdaCheck: Check = {
       source: "access-logs",
       detail: `${code} ×${n}: ${LAMBDA_ADVICE[code] ?? "see the ALB access-log documentation for this code"}`,
     }));
+    const byPath = logs ? pathEvidence(logs) : null;
+    if (byPath) evidence.push({ source: "access-logs", detail: byPath });
     if (fromMetrics > 0) {
       evidence.push({
         source: "metrics",
@@ -89,3 +92,28 @@ export const lambdaCheck: Check = {
     ];
   },
 };
+
+/**
+ * Where the errors sit: a function that fails on a few paths at every request and answers the others has a
+ * bug in those handlers (an unknown route, a response shape one handler builds wrong); one that fails on
+ * every path fails as a whole (a deployment, its permissions, its runtime). The paths tell them apart.
+ */
+function pathEvidence(logs: LogSummary): string | null {
+  const rows = Object.entries(logs.byPath)
+    .map(([path, b]) => ({
+      path,
+      n: b.classes["lambda-error"] ?? 0,
+      requests: b.requests,
+      group: b.targetGroup,
+    }))
+    .filter((r) => r.requests > 0);
+  const failing = rows.filter((r) => r.n > 0).sort((a, b) => b.n - a.n);
+  if (failing.length === 0) return null;
+  const groups = new Set(failing.map((r) => r.group));
+  const answering = rows.filter((r) => r.n === 0 && groups.has(r.group));
+  const where = listFew(failing.map((r) => `${r.path} ${r.n} of ${r.requests} (${pct(r.n, r.requests)})`));
+  if (answering.length === 0) {
+    return `the errors are on every path the function serves (${where}): it fails as a whole, not in one handler`;
+  }
+  return `the errors sit on ${failing.length} path${failing.length === 1 ? "" : "s"} (${where}) while ${answering.length} other path${answering.length === 1 ? "" : "s"} of the same function answer without them: the handlers of those requests build the failing response`;
+}

@@ -44,6 +44,13 @@ export function raiseBackendKeepAliveFix(idleTimeoutSeconds: number): FixSuggest
       },
       { label: "Uvicorn", language: "shell", code: `uvicorn app:app --timeout-keep-alive ${k}` },
       {
+        // A plain http-socket closes after every response; the ALB then races that close on reuse.
+        label: "uWSGI (serving HTTP itself)",
+        language: "ini",
+        code: `http11-socket = :8000\nsocket-timeout = ${k}\n# with the HTTP router (http = :8000) instead: http-keepalive = 1 and http-timeout = ${k}`,
+      },
+      { label: "Puma (config/puma.rb)", language: "ruby", code: `persistent_timeout ${k}` },
+      {
         label: "Go net/http",
         language: "go",
         code: `srv := &http.Server{\n\tAddr:        ":8080",\n\tIdleTimeout: ${k} * time.Second,\n}`,
