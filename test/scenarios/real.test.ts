@@ -25,7 +25,6 @@ const files = readdirSync(DIR)
  * file and the assertion ("root-cause", "evidence", "managedBy", "fixes"); remove it when that work lands.
  */
 const KNOWN_GAPS = new Map<string, string>([
-  ["*#nextStep", "findings carry no nextStep yet: helper a2 (issue 11 item 6) is adding it"],
   ["gunicorn-keepalive-conbench-k8s.yaml#managedBy", "tags not read into managedBy yet: helper b (item 5)"],
   [
     "gunicorn-keepalive-conbench-k8s.yaml#fixes",
