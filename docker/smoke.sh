@@ -101,6 +101,7 @@ say "runtime image: user $user, HEALTHCHECK on /healthz, dist/ without sources o
 
 # The simulated AWS account and a fake Slack Web API, on loopback ports chosen by the kernel.
 [ -d node_modules ] || fail "run npm ci first (the simulator runs from this checkout)"
+[ -f dist/src/cli/bin.js ] || npm run build >/dev/null || fail "npm run build failed"
 work=$(mktemp -d)
 pids=()
 cleanup() {

@@ -6,15 +6,15 @@
  *
  *   npm run demo [-- scenarios/other.yaml]
  */
-import { join } from "node:path";
 import { blockKitBuilderUrl, previewMessage } from "./cli/blocks.ts";
 import { renderReportText } from "./cli/report-text.ts";
 import { openRuntime } from "./cli/runtime.ts";
+import { packagePath } from "./package-root.ts";
 import { loadScenario } from "./sim/scenario.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const file = process.argv[2] ?? join(import.meta.dirname, "../scenarios/keepalive-race.yaml");
+const file = process.argv[2] ?? packagePath("scenarios", "keepalive-race.yaml");
 const world = loadScenario(file);
 const lbName = world.loadBalancers[0].LoadBalancerName;
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -33,7 +33,8 @@ try {
   console.log(bold("What the bot posts in Slack for /alb check " + lbName));
   console.log(`${message.blocks?.length ?? 0} blocks; fallback text: ${message.text}`);
   console.log(`See it rendered (Block Kit Builder): ${blockKitBuilderUrl(message).slice(0, 120)}…`);
-  console.log(`Full message JSON and link: npx alb-doctor check ${lbName} --scenario ${file} --blocks`);
+  console.log(`Full message JSON: npx alb-doctor check ${lbName} --scenario ${file} --blocks`);
+  console.log(`Full Builder link: npx alb-doctor check ${lbName} --scenario ${file} --builder-link`);
   console.log(`\nOther incidents to try: npx alb-doctor scenarios`);
 } finally {
   await runtime.close();

@@ -5,7 +5,8 @@
  * the store. Process-level guards (src/process-guards.ts) log an unhandled rejection and keep running, and
  * log an uncaught exception before exiting.
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { createAccounts } from "./accounts/index.ts";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
@@ -18,6 +19,8 @@ import { createStore } from "./store/index.ts";
 
 /** How long a shutdown waits for running diagnoses before closing anyway. */
 const DRAIN_MS = 25_000;
+/** How long a signal during start-up waits for the start to finish before the process ends anyway. */
+const START_GRACE_MS = 2_000;
 
 export async function startBot(
   env: NodeJS.ProcessEnv = process.env,
@@ -76,15 +79,24 @@ function simulatorCredentials(config: Config, env: NodeJS.ProcessEnv) {
 
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  // Signals are handled from the first moment: a SIGTERM during start-up stops the bot once it is up.
+  // Signals are handled from the first moment, start-up included (see onSignal).
   const starting = startBot(process.env, { processGuards: true });
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) process.exit(1); // a second signal: stop waiting
     stopping = true;
     process.stderr.write(`alb-doctor: ${signal} received, shutting down\n`);
+    // A bot that is up stops gracefully. One still starting (Socket Mode can retry its connection to Slack
+    // for ever) has accepted no work yet: it gets a moment to come up, then the process just ends.
+    const tooLate = setTimeout(() => {
+      process.stderr.write("alb-doctor: stopped before start-up finished\n");
+      process.exit(0);
+    }, START_GRACE_MS);
     starting
-      .then((bot) => bot.stop())
+      .then((bot) => {
+        clearTimeout(tooLate);
+        return bot.stop();
+      })
       .then(
         () => process.exit(0),
         () => process.exit(1),
@@ -104,4 +116,13 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main();
+// Run when started as the program (`node dist/src/main.js`, `tsx src/main.ts`), not when imported by a test.
+if (startedAsProgram()) void main();
+
+function startedAsProgram(): boolean {
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
+  } catch {
+    return false; // no script path (node -e, a REPL)
+  }
+}

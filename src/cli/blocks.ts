@@ -1,6 +1,6 @@
 /**
  * `alb-doctor check REF --blocks` (and `npm run demo`): the Slack message the bot would post for a report,
- * as JSON, plus a Block Kit Builder link that shows it without Slack. Fix buttons carry placeholder offer ids
+ * as pure JSON (for `| jq`), or with --builder-link a Block Kit Builder link that shows it without Slack. Fix buttons carry placeholder offer ids
  * (the CLI saves no offers); in Slack they carry the ids saved in the store.
  */
 import { offerKey } from "../approvals/offers.ts";
@@ -23,7 +23,10 @@ export function blockKitBuilderUrl(message: SlackMessage): string {
   return BLOCK_KIT_BUILDER + encodeURIComponent(JSON.stringify({ blocks: message.blocks ?? [] }));
 }
 
-export function renderBlocksWithLink(report: Report): string {
-  const message = previewMessage(report);
-  return `${JSON.stringify(message, null, 2)}\n\nBlock Kit Builder: ${blockKitBuilderUrl(message)}\n`;
+export function renderBlocksJson(report: Report): string {
+  return `${JSON.stringify(previewMessage(report), null, 2)}\n`;
+}
+
+export function renderBuilderLink(report: Report): string {
+  return `${blockKitBuilderUrl(previewMessage(report))}\n`;
 }

@@ -22,6 +22,7 @@ interface CheckOptions {
   scenario?: string;
   json?: boolean;
   blocks?: boolean;
+  builderLink?: boolean;
   concurrency: number;
 }
 
@@ -50,7 +51,13 @@ export function register(program: Command, io: CliIo): void {
     .addOption(
       new Option("--json", "print the report as JSON (the findings.md contract)").conflicts("blocks"),
     )
-    .option("--blocks", "print the Slack message (Block Kit JSON) and a Block Kit Builder link")
+    .option("--blocks", "print the Slack message the bot would post (Block Kit JSON)")
+    .addOption(
+      new Option(
+        "--builder-link",
+        "print a Block Kit Builder link that shows the Slack message, instead of the JSON",
+      ).conflicts(["json", "blocks"]),
+    )
     .option("--concurrency <n>", "access-log objects fetched at once", parseConcurrency, 8)
     .addHelpText(
       "after",
@@ -79,7 +86,7 @@ export function register(program: Command, io: CliIo): void {
         });
         const report = await runtime.diagnose(lbRef, { window: opts.window, end: opts.end, target });
         if (opts.json) io.out(JSON.stringify(report, null, 2) + "\n");
-        else if (opts.blocks) io.out(await renderBlocksForCli(report));
+        else if (opts.blocks || opts.builderLink) io.out(await renderBlocksForCli(report, opts));
         else io.out(renderReportText(report, { color: io.color ?? false }));
         io.exitCode = exitCodeFor(report);
       } finally {
@@ -88,9 +95,9 @@ export function register(program: Command, io: CliIo): void {
     });
 }
 
-async function renderBlocksForCli(report: Report): Promise<string> {
-  const { renderBlocksWithLink } = await import("./blocks.ts");
-  return renderBlocksWithLink(report);
+async function renderBlocksForCli(report: Report, opts: CheckOptions): Promise<string> {
+  const { renderBlocksJson, renderBuilderLink } = await import("./blocks.ts");
+  return opts.builderLink ? renderBuilderLink(report) : renderBlocksJson(report);
 }
 
 /** Who runs the CLI, as the SourceIdentity of an assumed role ("cli-<login>"). */

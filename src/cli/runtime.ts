@@ -4,9 +4,10 @@
  */
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { sep } from "node:path";
 import { type Accounts, createAccounts } from "../accounts/index.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
+import { packagePath } from "../package-root.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
 import type { Diagnoser } from "../services/types.ts";
@@ -75,8 +76,8 @@ async function startScenario(scenario: string, region: string | undefined) {
   return sim;
 }
 
-/** The scenarios shipped in the repo. */
-export const SCENARIOS_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+/** The scenarios shipped in the package (found from its root: compiled, this module is in dist/). */
+export const SCENARIOS_DIR = packagePath("scenarios") + sep;
 
 /** `--scenario keepalive-race` means the shipped scenarios/keepalive-race.yaml when no such file is here. */
 export function scenarioFile(given: string): string {

@@ -1,12 +1,15 @@
 /**
- * Starting a worker thread on one of the project's modules. Under tsx (the CLI, the bot, the tests) the
- * entry is TypeScript: the worker registers tsx's ESM hooks itself first, because Node 20 does not apply
- * --import hooks to worker threads. A bundled JavaScript entry (the benchmarks) is imported as it is.
+ * Starting a worker thread on one of the project's modules. Callers name the entry beside their own module
+ * (`new URL("./x.ts", import.meta.url)`); compiled, that module lives in dist/ next to x.js and no x.ts, so
+ * the entry that exists is taken: the compiled sibling in dist/, the TypeScript file under tsx and vitest.
+ * A TypeScript entry registers tsx's ESM hooks itself first, because Node 20 does not apply --import hooks
+ * to worker threads (tsx is a dev dependency: only source checkouts start .ts workers). A bundled
+ * JavaScript entry (the benchmarks) is imported as it is.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 export interface SpawnOptions extends Pick<WorkerOptions, "workerData" | "resourceLimits"> {
@@ -33,8 +36,19 @@ function bootstrapSource(entry: URL, nice?: number): string {
   return lines.join(" ");
 }
 
+/** The entry file that exists: as given, else its .js/.ts sibling (compiled vs source). */
+export function resolveEntry(entry: URL): URL {
+  if (entry.protocol !== "file:" || existsSync(fileURLToPath(entry))) return entry;
+  const swapped = entry.pathname.endsWith(".ts")
+    ? new URL(entry.href.replace(/\.ts$/, ".js"))
+    : entry.pathname.endsWith(".js")
+      ? new URL(entry.href.replace(/\.js$/, ".ts"))
+      : entry;
+  return existsSync(fileURLToPath(swapped)) ? swapped : entry;
+}
+
 export function spawnWorker(entry: URL, options: SpawnOptions = {}): Worker {
-  return new Worker(bootstrapSource(entry, options.nice), {
+  return new Worker(bootstrapSource(resolveEntry(entry), options.nice), {
     eval: true,
     workerData: options.workerData,
     resourceLimits: options.resourceLimits,

@@ -179,14 +179,22 @@ describe("alb-doctor check on the keep-alive race scenario", SLOW, () => {
     expect(r.out).not.toContain("\x1b["); // not a TTY: no colour
   });
 
-  it("--blocks prints the Slack message and a Block Kit Builder link", async () => {
+  it("--blocks prints the Slack message as pure JSON; --builder-link the Block Kit Builder link to it", async () => {
     const r = await run("check", "shop-prod", "--scenario", KEEPALIVE, "--blocks");
     expect(r.code).toBe(1);
-    const [json, link] = r.out.split("\n\nBlock Kit Builder: ");
-    const message = JSON.parse(json) as { blocks: { type: string }[] };
+    expect(r.err).toBe("");
+    const message = JSON.parse(r.out) as { blocks: { type: string }[] };
     expect(message.blocks.length).toBeGreaterThan(0);
     expect(JSON.stringify(message.blocks)).toContain("keepalive");
-    expect(link).toMatch(/^https:\/\/app\.slack\.com\/block-kit-builder\/#/);
+    const l = await run("check", "shop-prod", "--scenario", KEEPALIVE, "--builder-link");
+    expect(l.code).toBe(1);
+    expect(l.out).toMatch(/^https:\/\/app\.slack\.com\/block-kit-builder\/#\S+\n$/);
+    const shown = JSON.parse(decodeURIComponent(l.out.trim().split("#")[1])) as {
+      blocks: { type: string }[];
+    };
+    // The same message (a second run: only the "diagnosed in" time may differ).
+    expect(shown.blocks.map((b) => b.type)).toEqual(message.blocks.map((b) => b.type));
+    expect(JSON.stringify(shown.blocks)).toContain("keepalive");
   });
 
   it.each([

@@ -3,14 +3,17 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { SOURCE_CLI_ARGS } from "../helpers/built.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/alb-doctor.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("alb-doctor audit with a bad environment", { timeout: 60_000 }, () => {
   it("prints the variable and the reason, not just 'invalid configuration'", async () => {
     const env = { PATH: process.env.PATH ?? "", REDIS_URL: "localhost:6379", LOG_LEVEL: "loud" };
-    const r = await promisify(execFile)(process.execPath, [BIN, "audit"], { cwd: ROOT, env }).then(
+    const r = await promisify(execFile)(process.execPath, [...SOURCE_CLI_ARGS, "audit"], {
+      cwd: ROOT,
+      env,
+    }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
     );

@@ -10,12 +10,12 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
+import { SOURCE_CLI_ARGS } from "../helpers/built.ts";
 import { createAwsClients, SIMULATOR_CREDENTIALS } from "../../src/aws/clients.ts";
 import { captureIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/sim/", import.meta.url));
-const BIN = fileURLToPath(new URL("../../bin/alb-doctor.js", import.meta.url));
 
 describe("alb-doctor scenarios", () => {
   it("lists name and description of each scenario file", async () => {
@@ -47,9 +47,13 @@ describe("alb-doctor sim", () => {
   });
 
   it("serves until SIGINT and prints the endpoint and environment", async () => {
-    const child = spawn(process.execPath, [BIN, "sim", `${FIXTURES}basic.yaml`, "--port", "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...SOURCE_CLI_ARGS, "sim", `${FIXTURES}basic.yaml`, "--port", "0"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += String(d)));
     const endpoint = await new Promise<string>((resolve, reject) => {
