@@ -2,6 +2,7 @@
 import { P99_POPULATION_WORDS, type Finding, type Report } from "../domain/report.ts";
 import { capText, mapStrings, terminalText } from "../domain/text.ts";
 import { formatDuration } from "../domain/window.ts";
+import { onsetSentence } from "../domain/onset-text.ts";
 
 interface Style {
   bold(s: string): string;
@@ -50,6 +51,7 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
   out.push(s.dim(`${lb.arn}`));
   if (report.account?.alias) out.push(s.dim(`account ${report.account.alias} (${report.account.id})`));
   out.push(s.dim(`window ${formatWindow(report.window.start, report.window.end)}`));
+  if (report.onset) out.push(onsetSentence(report.onset, report.window));
   const f = report.figures;
   if (f) {
     const fig = (label: string, v: number | null, unit = "") =>

@@ -10,6 +10,8 @@ import { reportFigures } from "./figures.ts";
 import { withNextSteps } from "./next-steps.ts";
 import { rankFindings } from "./rank.ts";
 import { buildTimeline } from "./timeline.ts";
+import { findOnset } from "./story/onset.ts";
+import { storySeries } from "./story/series.ts";
 
 export interface CheckResults {
   findings: Finding[];
@@ -66,6 +68,8 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
   const startedMs = options.startedAt instanceof Date ? options.startedAt.getTime() : options.startedAt;
   const durationMs = options.durationMs ?? (startedMs === undefined ? undefined : Date.now() - startedMs);
   const lb = snapshot.loadBalancer;
+  const story = storySeries(snapshot);
+  const onset = story && findOnset(snapshot, story.series, story.logs);
   return {
     loadBalancer: { name: lb.name, arn: lb.arn, dnsName: lb.dnsName },
     window: { ...snapshot.window },
@@ -74,6 +78,7 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
     checks,
     figures: reportFigures(snapshot),
     ...optional("timeline", buildTimeline(snapshot)),
+    ...(onset ? { onset } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
 }

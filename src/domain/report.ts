@@ -167,6 +167,17 @@ export interface Onset {
   series: string;
   /** True when errors were already present at the window's start (the real start is earlier). */
   beforeWindow?: boolean;
+  /**
+   * With beforeWindow: how far back the search for the start went (the window is widened by a bounded lead).
+   * startFound false: the errors were already there at `searchedFrom`, so `start` is only "no later than".
+   */
+  searchedFrom?: string;
+  startFound?: boolean;
+  /** Errors in the peak interval, and the interval's length in seconds. */
+  peakCount?: number;
+  periodSeconds?: number;
+  /** The second source the series was compared with (access logs vs CloudWatch), and whether they agree. */
+  agreement?: { with: string; agrees: boolean; detail: string };
 }
 
 export type ChangeSource = "cloudtrail" | "autoscaling" | "ecs";

@@ -25,6 +25,11 @@ export interface Snapshot {
   networkAcls: NetworkAcl[];
   /** CloudWatch series for the window (missing datapoints of count metrics mean 0). */
   metrics: MetricSeries[];
+  /**
+   * 5xx counts for a bounded lead before the window (same period), read only when errors were already there at
+   * the window's start, so the onset can be found (src/diagnose/story/onset.ts).
+   */
+  metricsLead?: { start: string; metrics: MetricSeries[] };
   /** The access-log summary for the window; absent when logs are off, unreadable, or not scanned. */
   accessLogs?: LogSummary;
   /** How each part of the collection went (ids from CHECK_PART_IDS). */

@@ -36,3 +36,13 @@ export function formatDuration(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
 }
+
+/**
+ * The CloudWatch period for a window: 60 s up to 3 hours, then coarser so a window stays within a few hundred
+ * datapoints per series. The collector asks for it and the story (onset, charts) reads the series with it.
+ */
+export function metricPeriodFor(windowSeconds: number): number {
+  if (windowSeconds <= 3 * 3600) return 60;
+  if (windowSeconds <= 24 * 3600) return 300;
+  return 3600;
+}

@@ -18,6 +18,7 @@ import {
   toListener,
 } from "./load-balancer.ts";
 import { getMetrics } from "./metrics.ts";
+import { errorsAtWindowStart, readOnsetLead } from "./onset-lead.ts";
 import {
   describeInstanceHosts,
   describeIpTargetHosts,
@@ -104,7 +105,13 @@ export async function collectSnapshot(
   await addForwardedGroupsMissing(clients, parts, listeners, targetGroups);
 
   // Round 3 (runs while the log scan may still be going)
-  const targetHosts = await describeTargetHosts(clients, parts, targetGroups);
+  const [targetHosts, metricsLead] = await Promise.all([
+    describeTargetHosts(clients, parts, targetGroups),
+    metrics && errorsAtWindowStart(metrics, options.window)
+      ? // Best effort: without the lead the onset says the errors predate the window, no part failed.
+        readOnsetLead(clients, lb.resourceId, options.window).catch(() => undefined)
+      : undefined,
+  ]);
   const accessLogs = await logsPromise;
 
   return {
@@ -119,6 +126,7 @@ export async function collectSnapshot(
     subnets: subnets ?? {},
     networkAcls: networkAcls ?? [],
     metrics: metrics ?? [],
+    ...(metricsLead ? { metricsLead } : {}),
     ...(accessLogs ? { accessLogs } : {}),
     parts: parts.toCheckRuns(),
   };

@@ -7,6 +7,7 @@ import { GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-clou
 import type { MetricSeries, MetricStat } from "../../domain/snapshot.ts";
 import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
+import { metricPeriodFor } from "../../domain/window.ts";
 
 interface QuerySpec {
   metric: string;
@@ -48,12 +49,8 @@ const LAMBDA_QUERIES: QuerySpec[] = [
   { metric: "LambdaInternalError", stat: "Sum" },
 ];
 
-/** 60-second periods up to 3 hours, then coarser so a window stays within a few hundred datapoints per series. */
-export function periodFor(windowSeconds: number): number {
-  if (windowSeconds <= 3 * 3600) return 60;
-  if (windowSeconds <= 24 * 3600) return 300;
-  return 3600;
-}
+/** See metricPeriodFor: 60-second periods up to 3 hours, then coarser. */
+export const periodFor = metricPeriodFor;
 
 export async function getMetrics(
   clients: AwsClients,
@@ -62,18 +59,25 @@ export async function getMetrics(
     targetGroups: { resourceId: string; lambda: boolean }[];
     start: Date;
     end: Date;
+    /** Only these LB-wide metrics (and no per-group ones), e.g. the 5xx counts of the onset's lead. */
+    only?: string[];
+    /** The period to read with (default: periodFor the range). */
+    period?: number;
   },
 ): Promise<MetricSeries[]> {
-  const specs: QuerySpec[] = [
-    ...LB_QUERIES,
-    ...input.targetGroups.flatMap((tg) =>
-      [...TG_QUERIES, ...(tg.lambda ? LAMBDA_QUERIES : [])].map((q) => ({
-        ...q,
-        targetGroup: tg.resourceId,
-      })),
-    ),
-  ];
-  const period = periodFor((input.end.getTime() - input.start.getTime()) / 1000);
+  const only = input.only;
+  const specs: QuerySpec[] = only
+    ? LB_QUERIES.filter((q) => only.includes(q.metric))
+    : [
+        ...LB_QUERIES,
+        ...input.targetGroups.flatMap((tg) =>
+          [...TG_QUERIES, ...(tg.lambda ? LAMBDA_QUERIES : [])].map((q) => ({
+            ...q,
+            targetGroup: tg.resourceId,
+          })),
+        ),
+      ];
+  const period = input.period ?? periodFor((input.end.getTime() - input.start.getTime()) / 1000);
   const queries: MetricDataQuery[] = specs.map((q, i) => ({
     Id: `m${i}`,
     ReturnData: true,
