@@ -22,6 +22,7 @@ function createTriage(deps: AppDeps): TriageService {
   return new TriageService({
     store: deps.store,
     diagnose: deps.diagnose,
+    ...(deps.accounts ? { accounts: deps.accounts } : {}),
     pacer: new ChannelPacer(deps.store, deps.config.SLACK_POST_INTERVAL_MS),
     logger: deps.logger.child({ surface: "triage" }),
     now: deps.now,

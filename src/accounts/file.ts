@@ -26,7 +26,9 @@ const LB_PATTERN = /^[A-Za-z0-9*-]{1,32}$/;
 
 const AccountSchema = z
   .object({
-    accountId: z.string().regex(/^\d{12}$/, "expected a 12-digit account id (quote it in YAML)"),
+    accountId: z
+      .string({ error: "expected a 12-digit account id in quotes (YAML reads bare digits as a number)" })
+      .regex(/^\d{12}$/, "expected a 12-digit account id (quote it in YAML)"),
     roleArn: z.string().regex(ROLE_ARN, "expected arn:aws:iam::ACCOUNT:role/NAME").optional(),
     externalId: z
       .string()
@@ -129,7 +131,16 @@ export function parseAccountsFile(text: string, file: string): AccountsMap {
   }
   const parsed = FileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      // zod says only "Invalid key in record" for a bad alias or channel id: say which rule the key broke.
+      const message =
+        i.code === "invalid_key"
+          ? i.path[0] === "accounts"
+            ? "is not a valid alias (letters, digits, - and _; not app or net)"
+            : "is not a Slack channel id (C..., G... or D...)"
+          : i.message;
+      return `${i.path.join(".") || "(file)"}: ${message}`;
+    });
     throw new AlbDoctorError("config", `${file}: invalid accounts file:\n  ${lines.join("\n  ")}`);
   }
   const f = parsed.data;

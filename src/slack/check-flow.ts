@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { SlashCommand } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Resolved } from "../accounts/index.ts";
+import { offerScope } from "../accounts/offer-scope.ts";
 import { saveFixOffers } from "../approvals/offers.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { renderError } from "./blocks/errors.ts";
@@ -106,18 +107,12 @@ async function diagnoseAndRender(
     },
     "diagnosis finished",
   );
-  const allow = (fixId: string) =>
-    deps.accounts?.mayPlan(channel, target?.alias, fixId, report.loadBalancer.name) ?? true;
-  const automated = report.findings.flatMap((f) => f.fixes.filter((x) => x.automated).map((x) => x.id));
-  const refused = [...new Set(automated.filter((id) => !allow(id)))];
-  const fixNote = refused.length
-    ? `This channel's guardrail (accounts file) does not allow planning ${refused.join(", ")}, so those have no Fix button.`
-    : undefined;
+  const { allow, account, fixNote } = offerScope(deps.accounts, channel, target, report);
   try {
     const offerIds = await saveFixOffers(deps.store, report, {
       now: deps.now(),
       allow,
-      ...(target ? { account: { alias: target.alias, id: target.id, region: target.region } } : {}),
+      ...(account ? { account } : {}),
     });
     return renderReport(report, { offerIds, ...(fixNote ? { fixNote } : {}) });
   } catch (e) {

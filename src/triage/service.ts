@@ -9,6 +9,8 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import type { Accounts } from "../accounts/index.ts";
+import { offerScope, TRIAGE_REQUESTER } from "../accounts/offer-scope.ts";
 import { saveFixOffers } from "../approvals/offers.ts";
 import { albNameInAlarmName } from "../aws/list.ts";
 import type { Diagnoser } from "../services/types.ts";
@@ -26,6 +28,8 @@ import { TriageState, type ThreadRecord } from "./state.ts";
 export interface TriageDeps {
   store: Store;
   diagnose: Diagnoser;
+  /** The accounts file: the watched channel's guardrail, and alarms about other accounts' ALBs. */
+  accounts?: Accounts;
   pacer: ChannelPacer;
   logger: Logger;
   now: () => Date;
@@ -98,14 +102,22 @@ export class TriageService {
   private async diagnoseInThread(lbName: string, record: ThreadRecord, client: WebClient, log: Logger) {
     let diagnosis: SlackMessage;
     try {
-      const report = await this.deps.diagnose(record.lbRef);
-      const offerIds = await saveFixOffers(this.deps.store, report, { now: this.deps.now() }).catch(
-        () => undefined,
-      );
-      diagnosis = renderReport(
-        report,
-        offerIds ? { offerIds } : { approvalsUnavailable: "Approvals are unavailable." },
-      );
+      const accounts = this.deps.accounts;
+      // The channel's guardrail applies as to `/alb check` there: refused before any AWS call.
+      const { lbRef, target } = accounts
+        ? await accounts.resolve(record.lbRef, { channel: record.channel, requester: TRIAGE_REQUESTER })
+        : { lbRef: record.lbRef, target: undefined };
+      const report = await this.deps.diagnose(lbRef, target ? { target } : {});
+      const { allow, account, fixNote } = offerScope(accounts, record.channel, target, report);
+      const offerIds = await saveFixOffers(this.deps.store, report, {
+        now: this.deps.now(),
+        allow,
+        ...(account ? { account } : {}),
+      }).catch(() => undefined);
+      diagnosis = renderReport(report, {
+        ...(offerIds ? { offerIds } : { approvalsUnavailable: "Approvals are unavailable." }),
+        ...(fixNote ? { fixNote } : {}),
+      });
       log.info({ root: report.findings[0]?.id, status: report.status }, "triage diagnosis finished");
     } catch (e) {
       log.warn({ err: e instanceof Error ? e.message : String(e) }, "triage diagnosis failed");
