@@ -52,6 +52,7 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
   if (report.account?.alias) out.push(s.dim(`account ${report.account.alias} (${report.account.id})`));
   out.push(s.dim(`window ${formatWindow(report.window.start, report.window.end)}`));
   if (report.onset) out.push(onsetSentence(report.onset, report.window));
+  if (report.managedBy) out.push(`${s.cyan("managed by")} ${managedByText(report.managedBy)}`);
   const f = report.figures;
   if (f) {
     const fig = (label: string, v: number | null, unit = "") =>
@@ -161,6 +162,12 @@ function renderFinding(f: Finding, s: Style, full: boolean): string[] {
     }
   }
   return lines;
+}
+
+/** "kubernetes shop/web (aws-load-balancer-controller, cluster c): change it there, AWS changes are reverted". */
+export function managedByText(m: NonNullable<Report["managedBy"]>): string {
+  const detail = m.detail ? ` (${capText(m.detail, MAX_EVIDENCE_CHARS)})` : "";
+  return `${m.kind} ${capText(m.owner, MAX_EVIDENCE_CHARS)}${detail}: fixes go there; a direct AWS change is reverted by its owner`;
 }
 
 /** Counts as integers with thousands separators, fractions to 3 significant digits: no 0.34297913268944574. */

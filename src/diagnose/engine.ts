@@ -8,6 +8,7 @@ import type { Check } from "./check.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { reportFigures } from "./figures.ts";
 import { withNextSteps } from "./next-steps.ts";
+import { reportOwner } from "./owners.ts";
 import { rankFindings } from "./rank.ts";
 import { buildTimeline } from "./timeline.ts";
 import { findOnset } from "./story/onset.ts";
@@ -45,12 +46,20 @@ function normalize(f: Finding): Finding {
 }
 
 /**
+ * Parts whose failure hides no cause of 502/504: unreadable tags only leave the owner unknown (the report
+ * still names the failed part and its permission), so they alone do not make a report incomplete.
+ */
+const PARTS_THAT_HIDE_NO_CAUSE = new Set(["tags"]);
+
+/**
  * healthy: no finding above info. incomplete: a collection part (or a check) failed and nothing above info
  * was found, so "healthy" cannot be claimed. problems-found: anything above info.
  */
 export function reportStatus(findings: Finding[], checks: CheckRun[]): ReportStatus {
   if (findings.some((f) => f.severity !== "info")) return "problems-found";
-  return checks.some((c) => c.status === "error") ? "incomplete" : "healthy";
+  return checks.some((c) => c.status === "error" && !PARTS_THAT_HIDE_NO_CAUSE.has(c.id))
+    ? "incomplete"
+    : "healthy";
 }
 
 export interface BuildReportOptions {
@@ -70,6 +79,7 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
   const lb = snapshot.loadBalancer;
   const story = storySeries(snapshot);
   const onset = story && findOnset(snapshot, story.series, story.logs);
+  const managedBy = reportOwner(snapshot);
   return {
     loadBalancer: { name: lb.name, arn: lb.arn, dnsName: lb.dnsName },
     window: { ...snapshot.window },
@@ -79,6 +89,7 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
     figures: reportFigures(snapshot),
     ...optional("timeline", buildTimeline(snapshot)),
     ...(onset ? { onset } : {}),
+    ...(managedBy ? { managedBy } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
 }

@@ -72,5 +72,7 @@ export const CHECK_PART_IDS = [
   "subnets",
   "metrics",
   "access-logs",
+  /** DescribeTags of the load balancer and its target groups: who owns them (managedBy). */
+  "tags",
 ] as const;
 export type CheckPartId = (typeof CHECK_PART_IDS)[number];

@@ -51,6 +51,8 @@ export interface LoadBalancer {
   ipAddressType?: string;
   /** LB attributes as AWS returns them (all values are strings). */
   attributes: Record<string, string>;
+  /** Its tags (DescribeTags): who owns it, a controller or a stack. Absent when they could not be read. */
+  tags?: Record<string, string>;
 }
 
 export interface ListenerAction {
@@ -127,6 +129,8 @@ export interface TargetGroup {
   targets: Target[];
   /** Set when target health could not be read for this group. */
   healthError?: string;
+  /** Its tags (DescribeTags); absent when they could not be read. */
+  tags?: Record<string, string>;
 }
 
 export interface TargetHost {
@@ -161,6 +165,8 @@ export interface SecurityGroup {
   vpcId?: string;
   ingress: IpPermission[];
   egress: IpPermission[];
+  /** Its tags, as DescribeSecurityGroups returns them (the controller tags the groups it manages). */
+  tags?: Record<string, string>;
 }
 
 export interface Subnet {

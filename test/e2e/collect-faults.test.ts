@@ -70,6 +70,7 @@ const DENIED: [SimService, string, string, string][] = [
   ["cloudwatch", "GetMetricData", "metrics", "cloudwatch:GetMetricData"],
   ["s3", "ListObjectsV2", "access-logs", "s3:ListBucket"],
   ["s3", "GetObject", "access-logs", "s3:GetObject"],
+  ["elbv2", "DescribeTags", "tags", "elasticloadbalancing:DescribeTags"],
 ];
 
 describe("AccessDenied on one action", () => {

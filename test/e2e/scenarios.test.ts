@@ -26,6 +26,8 @@ interface Expect {
   loadBalancer?: string;
   /** Collection parts that must report an error (fault scenarios). */
   failedChecks?: string[];
+  /** The owner the report must name (managedBy kind and owner). */
+  managedBy?: { kind: string; owner: string };
 }
 
 describe.each(files)("scenario %s", (file) => {
@@ -77,6 +79,11 @@ describe.each(files)("scenario %s", (file) => {
     const failed = report.checks.filter((c) => c.status === "error").map((c) => c.id);
     for (const id of expected.failedChecks ?? [])
       expect(failed, `check ${id} must report an error`).toContain(id);
+  });
+
+  it("names the owner of the load balancer, or none", () => {
+    if (expected.managedBy) expect(report.managedBy).toMatchObject(expected.managedBy);
+    else expect(report.managedBy).toBeUndefined();
   });
 
   it("finds what must be found and not what must not", () => {

@@ -36,6 +36,10 @@ const Expect = z.strictObject({
   status: z.enum(["healthy", "problems-found", "incomplete"]),
   evidence: z.array(Evidence),
   failedChecks: z.array(z.enum(CHECK_PART_IDS)).optional(),
+  /** The report's managedBy (who owns the load balancer, from its tags). */
+  managedBy: z
+    .strictObject({ kind: z.enum(["kubernetes", "cloudformation", "terraform"]), owner: z.string() })
+    .optional(),
 });
 type ExpectBlock = z.infer<typeof Expect>;
 

@@ -2,7 +2,7 @@
  * Collect one Snapshot of everything about one ALB, in parallel along the dependency graph:
  *   round 1: LB attributes, listeners, target groups, and the VPC's subnets, network ACLs, security groups
  *   round 2: rules, target-group attributes, target health, CloudWatch metrics, access-log scan
- *   round 3: the instances / ENIs behind the targets
+ *   round 3: the instances / ENIs behind the targets, and the tags of the load balancer and its groups
  * Every call has a deadline; every failure is captured per part (see PartTracker), never thrown.
  */
 import type { LoadBalancer as SdkLoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -27,6 +27,7 @@ import {
   describeSubnets,
 } from "./network.ts";
 import { PartTracker } from "./parts.ts";
+import { attachTags } from "./tags.ts";
 import {
   describeTargetGroupAttributes,
   describeTargetGroups,
@@ -111,6 +112,7 @@ export async function collectSnapshot(
       ? // Best effort: without the lead the onset says the errors predate the window, no part failed.
         readOnsetLead(clients, lb.resourceId, options.window).catch(() => undefined)
       : undefined,
+    parts.run("tags", () => attachTags(clients, lb, targetGroups)),
   ]);
   const accessLogs = await logsPromise;
 

@@ -10,6 +10,7 @@ import {
 import type { IpPermission, NetworkAcl, SecurityGroup, Subnet, TargetHost } from "../../domain/snapshot.ts";
 import { allPages, awsCall } from "../call.ts";
 import type { AwsClients } from "../clients.ts";
+import { tagMap } from "./tags.ts";
 
 const vpcFilter = (vpcId: string) => [{ Name: "vpc-id", Values: [vpcId] }];
 
@@ -88,6 +89,7 @@ export async function describeSecurityGroups(
       vpcId: g.VpcId,
       ingress: (g.IpPermissions ?? []).map(toPermission),
       egress: (g.IpPermissionsEgress ?? []).map(toPermission),
+      ...(g.Tags?.length ? { tags: tagMap(g.Tags) } : {}),
     };
   }
   return groups;

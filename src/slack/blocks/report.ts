@@ -71,7 +71,7 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
       },
     },
     context(
-      `*Window* ${formatWindow(report.window)} (${windowSpan(report)}) · *Load balancer* \`${name}\`${accountText(report)}`,
+      `*Window* ${formatWindow(report.window)} (${windowSpan(report)}) · *Load balancer* \`${name}\`${accountText(report)}${ownerText(report)}`,
     ),
   ];
   // Times and counts only: no outside text, still escaped like everything else in mrkdwn.
@@ -246,6 +246,14 @@ function fallbackText(report: Report): string {
       : STATUS_WORDS[report.status];
   // The notification text is mrkdwn too: the name and the title are outside text.
   return mrkdwn(`${report.loadBalancer.name}: ${what}`, { inline: true });
+}
+
+/** " · *Managed by* kubernetes `shop/web` (...)": fixes are phrased for the owner, who reverts direct changes. */
+function ownerText(report: Report): string {
+  const m = report.managedBy;
+  if (!m) return "";
+  const detail = m.detail ? ` (${escapeMrkdwn(capText(m.detail, 200))})` : "";
+  return ` · *Managed by* ${escapeMrkdwn(m.kind)} ${inlineCode(capText(m.owner, 200))}${detail}`;
 }
 
 function windowSpan(report: Report): string {
