@@ -10,6 +10,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import type { FixId } from "../domain/ids.ts";
 import type { FixOffer } from "../approvals/offers.ts";
 import { executeCall, type ObservedDurations } from "./aws.ts";
+import { ownerRisks } from "./owner-risk.ts";
 import {
   type AwsCall,
   type Plan,
@@ -66,7 +67,12 @@ export function defineFix(spec: FixModuleSpec): FixModule {
   });
   return {
     ...spec,
-    plan: async (ctx) => draft(ctx.offer, await spec.plan(ctx)),
+    async plan(ctx) {
+      const proposal = await spec.plan(ctx);
+      // A no-op changes nothing an owner could revert.
+      const owned = proposal.calls.length ? await ownerRisks(ctx.clients, proposal.resources) : [];
+      return draft(ctx.offer, { ...proposal, risks: [...proposal.risks, ...owned] });
+    },
     async apply(clients, plan) {
       const requestIds: string[] = [];
       // Sequential on purpose: a failure stops before the next resource changes.
