@@ -9,7 +9,8 @@ import type { AwsClients } from "./clients.ts";
 export const DEFAULT_CALL_DEADLINE_MS = 10_000;
 
 /** The IAM action a call needs, e.g. "elasticloadbalancing:DescribeTargetHealth". */
-export type IamAction = `${"elasticloadbalancing" | "ec2" | "cloudwatch" | "s3" | "sts"}:${string}`;
+export type IamAction =
+  `${"elasticloadbalancing" | "ec2" | "cloudwatch" | "s3" | "sts" | "athena" | "cloudtrail" | "autoscaling" | "ecs"}:${string}`;
 
 /**
  * Runs `send(abortSignal)` (a client.send with the signal passed on) under a deadline.

@@ -4,6 +4,9 @@
  * client at the simulator; the default credential chain applies otherwise.
  */
 import { AthenaClient } from "@aws-sdk/client-athena";
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -23,6 +26,10 @@ export interface AwsClients {
   sts: STSClient;
   /** Athena, for the log engine on large windows (optional: hand-built client sets may leave it out). */
   athena?: AthenaClient;
+  /** The change history (CloudTrail, Auto Scaling, ECS); absent: the report says changes were not searched. */
+  cloudtrail?: CloudTrailClient;
+  autoscaling?: AutoScalingClient;
+  ecs?: ECSClient;
   destroy(): void;
 }
 
@@ -62,6 +69,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     s3: new S3Client({ ...common, forcePathStyle: Boolean(endpoint) }),
     sts: new STSClient(common),
     athena: new AthenaClient(common),
+    cloudtrail: new CloudTrailClient(common),
+    autoscaling: new AutoScalingClient(common),
+    ecs: new ECSClient(common),
   };
   return {
     region,

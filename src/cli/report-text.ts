@@ -2,7 +2,7 @@
 import { P99_POPULATION_WORDS, type Finding, type Report } from "../domain/report.ts";
 import { capText, mapStrings, terminalText } from "../domain/text.ts";
 import { formatDuration } from "../domain/window.ts";
-import { onsetSentence } from "../domain/onset-text.ts";
+import { changesSentence, onsetSentence } from "../domain/onset-text.ts";
 
 interface Style {
   bold(s: string): string;
@@ -53,6 +53,8 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
   out.push(s.dim(`window ${formatWindow(report.window.start, report.window.end)}`));
   if (report.onset) out.push(onsetSentence(report.onset, report.window));
   if (report.managedBy) out.push(`${s.cyan("managed by")} ${managedByText(report.managedBy)}`);
+  const changed = changesSentence(report);
+  if (changed) out.push(capText(changed, MAX_EVIDENCE_CHARS));
   const f = report.figures;
   if (f) {
     const fig = (label: string, v: number | null, unit = "") =>

@@ -11,6 +11,7 @@ import { withNextSteps } from "./next-steps.ts";
 import { reportOwner } from "./owners.ts";
 import { rankFindings } from "./rank.ts";
 import { buildTimeline } from "./timeline.ts";
+import { tieChanges } from "./story/changes.ts";
 import { findOnset } from "./story/onset.ts";
 import { storySeries } from "./story/series.ts";
 
@@ -80,16 +81,18 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
   const story = storySeries(snapshot);
   const onset = story && findOnset(snapshot, story.series, story.logs);
   const managedBy = reportOwner(snapshot);
+  const tied = tieChanges(snapshot.changes ?? [], ranked, onset, snapshot.window.end);
   return {
     loadBalancer: { name: lb.name, arn: lb.arn, dnsName: lb.dnsName },
     window: { ...snapshot.window },
     status: reportStatus(ranked, checks),
-    findings: ranked,
+    findings: tied.findings,
     checks,
     figures: reportFigures(snapshot),
     ...optional("timeline", buildTimeline(snapshot)),
     ...(onset ? { onset } : {}),
     ...(managedBy ? { managedBy } : {}),
+    ...(snapshot.changesChecked ? { changes: tied.changes, changesChecked: snapshot.changesChecked } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
 }

@@ -74,5 +74,7 @@ export const CHECK_PART_IDS = [
   "access-logs",
   /** DescribeTags of the load balancer and its target groups: who owns them (managedBy). */
   "tags",
+  /** The change history: CloudTrail write events, Auto Scaling activities, ECS deployments. */
+  "changes",
 ] as const;
 export type CheckPartId = (typeof CHECK_PART_IDS)[number];

@@ -3,7 +3,7 @@
  * window's end), peak 63/min at 14:11, still going". Plain text; no outside text reaches it (times and counts
  * only), so renderers may embed it as it is.
  */
-import type { Onset } from "./report.ts";
+import type { Onset, Report } from "./report.ts";
 
 const hm = (iso: string) => iso.slice(11, 16);
 const day = (iso: string) => iso.slice(0, 10);
@@ -41,4 +41,23 @@ export function onsetSentence(onset: Onset, window: { start: string; end: string
       : `; access logs disagree: ${onset.agreement.detail}`
     : "";
   return `${start}, ${peak}, ${end} (${source}${agreement})`;
+}
+
+/**
+ * The changes in one line: the nearest one (who, what, when), or plainly that nothing changed in the range
+ * searched. Carries outside text (actors, summaries): renderers escape it for their medium.
+ */
+export function changesSentence(report: Report): string | undefined {
+  const checked = report.changesChecked;
+  if (!checked) return undefined;
+  const w = (iso: string) => when(iso, report.window.end);
+  const range = `${w(checked.from)}-${w(checked.to)} UTC`;
+  const sources = checked.sources.length ? checked.sources.join(", ") : "no source readable";
+  const list = report.changes ?? [];
+  if (!list.length) return `No changes to these resources ${range} (${sources})`;
+  const c = list[0];
+  const who = c.actor ? ` by ${c.actor}` : "";
+  const tied = c.relatedTo?.length ? ` [explains ${c.relatedTo.join(", ")}]` : "";
+  const more = list.length > 1 ? `; ${list.length - 1} more change(s) ${range}` : "";
+  return `Nearest change: ${w(c.time)} ${c.event}${who}: ${c.summary}${tied}${more}`;
 }

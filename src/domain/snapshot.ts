@@ -1,5 +1,5 @@
 import type { LogSummary } from "./log-summary.ts";
-import type { CheckRun } from "./report.ts";
+import type { Change, ChangeSource, CheckRun } from "./report.ts";
 
 /**
  * Everything alb-doctor knows about one ALB for one time window. The collector (src/aws/collect)
@@ -30,6 +30,9 @@ export interface Snapshot {
    * the window's start, so the onset can be found (src/diagnose/story/onset.ts).
    */
   metricsLead?: { start: string; metrics: MetricSeries[] };
+  /** What changed on these resources over the window plus a lead, and what was searched (absent: not searched). */
+  changes?: Change[];
+  changesChecked?: { from: string; to: string; sources: ChangeSource[] };
   /** The access-log summary for the window; absent when logs are off, unreadable, or not scanned. */
   accessLogs?: LogSummary;
   /** How each part of the collection went (ids from CHECK_PART_IDS). */

@@ -14,6 +14,9 @@ const PREFIX: Record<string, string> = {
   cloudwatch: "cloudwatch",
   s3: "s3",
   sts: "sts",
+  cloudtrail: "cloudtrail",
+  autoscaling: "autoscaling",
+  ecs: "ecs",
 };
 // S3 API operations and the IAM actions that authorise them.
 const S3_ACTION: Record<string, string> = {

@@ -17,6 +17,7 @@ import {
   forwardedTargetGroupArns,
   toListener,
 } from "./load-balancer.ts";
+import { collectChanges } from "./changes.ts";
 import { getMetrics } from "./metrics.ts";
 import { errorsAtWindowStart, readOnsetLead } from "./onset-lead.ts";
 import {
@@ -114,9 +115,7 @@ export async function collectSnapshot(
       : undefined,
     parts.run("tags", () => attachTags(clients, lb, targetGroups)),
   ]);
-  const accessLogs = await logsPromise;
-
-  return {
+  const base = {
     region,
     accountId,
     window: { start: start.toISOString(), end: end.toISOString() },
@@ -129,6 +128,16 @@ export async function collectSnapshot(
     networkAcls: networkAcls ?? [],
     metrics: metrics ?? [],
     ...(metricsLead ? { metricsLead } : {}),
+  };
+  // Round 4: the change history needs the targets' hosts (their security groups and subnets).
+  const [history, accessLogs] = await Promise.all([
+    collectChanges(clients, parts, base, options.window),
+    logsPromise,
+  ]);
+
+  return {
+    ...base,
+    ...(history ? { changes: history.changes, changesChecked: history.checked } : {}),
     ...(accessLogs ? { accessLogs } : {}),
     parts: parts.toCheckRuns(),
   };

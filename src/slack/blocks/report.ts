@@ -7,7 +7,7 @@
 import { offerKey } from "../../approvals/offers.ts";
 import { P99_POPULATION_WORDS, type Finding, type FixSuggestion, type Report } from "../../domain/report.ts";
 import { capText, cleanText, inlineCode, mrkdwn } from "../../domain/text.ts";
-import { onsetSentence } from "../../domain/onset-text.ts";
+import { changesSentence, onsetSentence } from "../../domain/onset-text.ts";
 import { ACTION } from "../action-ids.ts";
 import type { Block, SlackMessage } from "../message.ts";
 import {
@@ -77,6 +77,9 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
   // Times and counts only: no outside text, still escaped like everything else in mrkdwn.
   if (report.onset)
     blocks.push(context(`*Onset* ${escapeMrkdwn(onsetSentence(report.onset, report.window))}`));
+  const changed = changesSentence(report);
+  // Actors and summaries come from CloudTrail records: outside text, escaped and cut.
+  if (changed) blocks.push(context(`*Changes* ${escapeMrkdwn(capText(changed, MAX_EVIDENCE_CHARS))}`));
 
   if (root && root.severity !== "info") {
     blocks.push(section(rootCauseText(root)));
