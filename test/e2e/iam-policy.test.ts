@@ -63,7 +63,7 @@ describe("least-privilege diagnosis policy", () => {
   });
 
   it("grants no write action", () => {
-    const writes = [...allowed].filter((a) => !/:(Describe|Get|List)/.test(a));
+    const writes = [...allowed].filter((a) => !/:(Describe|Get|List|Lookup)/.test(a));
     expect(writes).toEqual([]);
   });
 });
