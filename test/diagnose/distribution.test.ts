@@ -38,7 +38,7 @@ function line(i: number, ms: number, path: string, times: string, status: string
 }
 
 /** Background traffic, then the 502 rows placed by `placeRow` (row index -> path). */
-function summarize(times502: string, placeRow: (k: number) => string): LogSummary {
+function summarize(times502: string, placeRow: (k: number) => string, rows = ROWS): LogSummary {
   const agg = new LogAggregator({ idleTimeoutSeconds: 60 });
   let bad = 0;
   const add = (l: string) => {
@@ -55,8 +55,8 @@ function summarize(times502: string, placeRow: (k: number) => string): LogSummar
       );
     }
   }
-  for (let k = 0; k < ROWS; k++, i++) {
-    add(line(i, START + (k + 0.5) * (SPAN / ROWS), placeRow(k), times502, "502 -", TARGETS[k % 2]));
+  for (let k = 0; k < rows; k++, i++) {
+    add(line(i, START + (k + 0.5) * (SPAN / rows), placeRow(k), times502, "502 -", TARGETS[k % 2]));
   }
   expect(bad).toBe(0);
   return agg.summary({
@@ -67,8 +67,8 @@ function summarize(times502: string, placeRow: (k: number) => string): LogSummar
 }
 
 /** Spread: each row goes to the path that a proportional draw would pick (stratified over the shares). */
-function proportionalPath(k: number): string {
-  const u = (k + 0.5) / ROWS;
+function proportionalPath(k: number, rows = ROWS): string {
+  const u = (k + 0.5) / rows;
   let acc = 0;
   for (const [path, share] of PATHS) {
     acc += share;
@@ -79,15 +79,11 @@ function proportionalPath(k: number): string {
 
 const SHAPES = ["-1 -1 -1", "0.000 0.001 -1", "0.001 0.048 -1"];
 
-function diagnose(logs: LogSummary) {
-  const s = buildSnapshot(
-    accessLogs(logs),
-    // 40 rows, one every 1.5 minutes: two in every third minute.
-    metric(
-      "HTTPCode_ELB_502_Count",
-      Array.from({ length: 60 }, (_, m) => (m % 3 === 0 ? 2 : 0)),
-    ),
-  );
+function diagnose(logs: LogSummary, rows = ROWS) {
+  // The metric counts the rows in the minute each one falls in (they are evenly spaced over the hour).
+  const perMinute = Array.from({ length: 60 }, () => 0);
+  for (let k = 0; k < rows; k++) perMinute[Math.floor(((k + 0.5) * 60) / rows)]++;
+  const s = buildSnapshot(accessLogs(logs), metric("HTTPCode_ELB_502_Count", perMinute));
   return { race: keepaliveCheck.run(s), malformed: malformedCheck.run(s) };
 }
 
@@ -116,6 +112,34 @@ describe.each(SHAPES)("the same 502 rows (%s 502 -)", (times) => {
     const text = malformed[0].evidence.map((e) => e.detail).join("\n");
     expect(text).toContain("40 of 40 502s without a response pile up on /v1/export");
     expect(text).toMatch(/\/v1\/export fails 1 in 11 requests/);
+  });
+});
+
+/**
+ * The same decision at a low rate: 8 rows in 40,000 requests (1 in 5,000, a rate real races show) are still a
+ * race when they follow the traffic, a warning and not "healthy", and still a malformed response when all of
+ * them sit on one small path (2% of its requests).
+ */
+describe.each(SHAPES)("a handful of the same 502 rows (%s 502 -)", (times) => {
+  const FEW = 8;
+  it("spread like the traffic: a keepalive-race warning at 1 in 5,000", () => {
+    const logs = summarize(times, (k) => proportionalPath(k, FEW), FEW);
+    const { race, malformed } = diagnose(logs, FEW);
+    expect(malformed).toEqual([]);
+    expect(race).toHaveLength(1);
+    expect(race[0].severity).toBe("warning");
+    const text = race[0].evidence.map((e) => e.detail).join("\n");
+    expect(text).toContain("1 in 5,001 requests");
+    expect(text).toMatch(/spread over \d+ paths in proportion to their traffic/);
+  });
+
+  it("all on one small path: malformed-target-response, not a race", () => {
+    const logs = summarize(times, () => "/v1/export", FEW);
+    const { race, malformed } = diagnose(logs, FEW);
+    expect(race).toEqual([]);
+    expect(malformed).toHaveLength(1);
+    const text = malformed[0].evidence.map((e) => e.detail).join("\n");
+    expect(text).toContain(`${FEW} of ${FEW} 502s without a response pile up on /v1/export`);
   });
 });
 
