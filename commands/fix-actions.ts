@@ -8,7 +8,6 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { ApprovalFlow } from "../src/approvals/flow.ts";
-import { approvalFlowFor } from "../src/approvals/for-app.ts";
 import type { Plan } from "../src/remediate/plan.ts";
 import { ACTION } from "../src/slack/action-ids.ts";
 import { renderOutcome, renderPlan, renderRefusal, renderRejected } from "../src/slack/blocks/plan.ts";
@@ -43,7 +42,7 @@ interface Reply {
   message: SlackMessage;
   how: "thread" | "replace";
 }
-type Handler = (click: Click, client: WebClient) => Promise<Reply>;
+type Handler = (click: Click) => Promise<Reply>;
 
 export function register(app: App, deps: AppDeps): void {
   const on = (actionId: string, what: string, handle: Handler) =>
@@ -68,7 +67,7 @@ export function register(app: App, deps: AppDeps): void {
       const work = (async () => {
         let reply: Reply;
         try {
-          reply = await handle(click, client);
+          reply = await handle(click);
         } catch (e) {
           // Refused or failed before anything changed: only the clicker hears why.
           logger.info({ err: errorSummary(e) }, `${what} refused or failed`);
@@ -80,26 +79,26 @@ export function register(app: App, deps: AppDeps): void {
       await (deps.work ? deps.work.track(work) : work);
     });
 
-  on(ACTION.fix, "planning the fix", async (click, client) => {
-    const flow = approvalFlowFor(deps, client);
+  on(ACTION.fix, "planning the fix", async (click) => {
+    const flow = deps.approvals;
     return newPlan(flow, await flow.createPlan(click.value, click.user, { channel: click.channel }));
   });
 
-  on(ACTION.approve, "approving the plan", async (click, client) => {
-    const result = await approvalFlowFor(deps, client).approve(click.value, click.user, {
+  on(ACTION.approve, "approving the plan", async (click) => {
+    const result = await deps.approvals.approve(click.value, click.user, {
       // Where the plan message is: a reconciler in any replica posts the outcome there if this one stops.
       slack: { channel: click.channel, messageTs: click.messageTs, threadTs: click.threadTs },
     });
     return { how: "replace", message: renderOutcome(result) };
   });
 
-  on(ACTION.reject, "rejecting the plan", async (click, client) => {
-    const plan = await approvalFlowFor(deps, client).reject(click.value, click.user);
+  on(ACTION.reject, "rejecting the plan", async (click) => {
+    const plan = await deps.approvals.reject(click.value, click.user);
     return { how: "replace", message: renderRejected(plan, click.user) };
   });
 
-  on(ACTION.undo, "planning the undo", async (click, client) => {
-    const flow = approvalFlowFor(deps, client);
+  on(ACTION.undo, "planning the undo", async (click) => {
+    const flow = deps.approvals;
     return newPlan(flow, await flow.undo(click.value, click.user, { channel: click.channel }));
   });
 }

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../src/slack/deps.ts";
-import { register as registerAlb } from "./alb.ts";
+import { register as registerAlb } from "./alb/index.ts";
 import { register as registerTriage } from "./triage-messages.ts";
 import { register as registerFixActions } from "./fix-actions.ts";
 

@@ -12,7 +12,8 @@ import { createAwsClients, SIMULATOR_CREDENTIALS } from "./aws/clients.ts";
 import { loadConfig, requireSlack, type Config } from "./config.ts";
 import { isAlbDoctorError } from "./domain/errors.ts";
 import { installProcessGuards } from "./process-guards.ts";
-import { createSlackApp, type SlackApp } from "./slack/app.ts";
+import { assembleBot } from "./bot.ts";
+import type { SlackApp } from "./slack/app.ts";
 import { createWorkerDiagnoser } from "./slack/diagnose-worker.ts";
 import { createLogger } from "./slack/logger.ts";
 import { createStore } from "./store/index.ts";
@@ -52,7 +53,7 @@ export async function startBot(
     logObjectMaxRatio: config.LOG_OBJECT_MAX_RATIO,
   });
   const accounts = createAccounts({ file: config.ACCOUNTS_FILE, aws, credentials });
-  const slack = createSlackApp({ config, logger, store, aws, diagnose, now, accounts });
+  const slack = assembleBot({ config, logger, store, aws, diagnose, now, accounts });
   await slack.start();
   return {
     slack,

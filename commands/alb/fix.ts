@@ -1,4 +1,3 @@
-import { approvalFlowFor } from "../../src/approvals/for-app.ts";
 import { PLAN_ID } from "../../src/approvals/flow.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import { renderError } from "../../src/slack/blocks/errors.ts";
@@ -40,14 +39,14 @@ export const fix: Subcommand = {
       return renderError(e, "reading the command");
     }
   },
-  async run({ args, command, client, deps, respond }) {
+  async run({ args, command, deps, respond }) {
     let parsed;
     try {
       parsed = parseFixArgs(args);
     } catch {
       return; // answered in the ack
     }
-    const flow = approvalFlowFor(deps, client);
+    const flow = deps.approvals;
     let result;
     try {
       result = await flow.approve(parsed.planId, command.user_id, {

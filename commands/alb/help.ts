@@ -1,17 +1,13 @@
 import { renderHelp } from "../../src/slack/blocks/help.ts";
 import type { Subcommand } from "../../src/slack/subcommand.ts";
-import { albSubcommands } from "../alb-subcommands.ts";
 
-/** `/alb help`: answered in the ack itself, nothing to do afterwards. */
-export const help: Subcommand = {
-  name: "help",
-  usage: "help",
-  summary: "show this help",
-  ack: () => helpMessage(),
-  run: async () => {},
-};
-
-/** Also used by the dispatcher for a bare `/alb` and unknown subcommands. */
-export function helpMessage(note?: string) {
-  return renderHelp(albSubcommands, note);
+/** `/alb help` over the given subcommands: answered in the ack itself, nothing to do afterwards. */
+export function helpFor(all: () => Subcommand[]): Subcommand {
+  return {
+    name: "help",
+    usage: "help",
+    summary: "show this help",
+    ack: () => renderHelp(all()),
+    run: async () => {},
+  };
 }

@@ -1,4 +1,3 @@
-import { approvalFlowFor } from "../../src/approvals/for-app.ts";
 import { renderAudit } from "../../src/slack/blocks/audit.ts";
 import { ephemeral } from "../../src/slack/message.ts";
 import type { Subcommand } from "../../src/slack/subcommand.ts";
@@ -8,9 +7,9 @@ export const history: Subcommand = {
   name: "history",
   usage: "history [REF]",
   summary: "show the remediation audit log: plans, approvals, changes, undos (REF: load balancer or plan id)",
-  async run({ args, client, deps, respond }) {
+  async run({ args, deps, respond }) {
     const ref = args[0];
-    const entries = await approvalFlowFor(deps, client).history({ ref, limit: 30 });
+    const entries = await deps.approvals.history({ ref, limit: 30 });
     const message = renderAudit(entries, ref);
     await respond(ephemeral(message.text, message.blocks));
   },

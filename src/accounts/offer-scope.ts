@@ -3,13 +3,13 @@
  * account and load balancer); the others keep their description but no button, with a note saying why.
  * Shared by `/alb check` and triage, so both follow the same rules.
  */
-import type { OfferAccount } from "../approvals/offers.ts";
+import type { AccountRef } from "../domain/account-ref.ts";
 import type { Report } from "../domain/report.ts";
 import type { Accounts, TargetAccount } from "./index.ts";
 
 export interface OfferScope {
   allow: (fixId: string) => boolean;
-  account?: OfferAccount;
+  account?: AccountRef;
   /** Set when the guardrail hides some automated fix. */
   fixNote?: string;
 }

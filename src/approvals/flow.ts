@@ -25,7 +25,7 @@ import { createClaims, type HeldClaim, newToken, type SlackPlace } from "./claim
 import { type ApprovalOutcome, type ExecuteContext, executePlan } from "./execute.ts";
 import { createPendingWrites } from "./pending.ts";
 import { reconcileExpired } from "./reconcile.ts";
-import { type FixOffer, loadFixOffer } from "./offers.ts";
+import { type FixOffer, loadFixOffer } from "../remediate/offers.ts";
 import { createPlanRecords } from "./plan-records.ts";
 import type { ApproverPolicy } from "./policy.ts";
 

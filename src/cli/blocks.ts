@@ -3,7 +3,7 @@
  * as pure JSON (for `| jq`), or with --builder-link a Block Kit Builder link that shows it without Slack. Fix buttons carry placeholder offer ids
  * (the CLI saves no offers); in Slack they carry the ids saved in the store.
  */
-import { offerKey } from "../approvals/offers.ts";
+import { offerKey } from "../remediate/offers.ts";
 import type { Report } from "../domain/report.ts";
 import { renderReport } from "../slack/blocks/report.ts";
 import type { SlackMessage } from "../slack/message.ts";

@@ -8,7 +8,7 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import type { FixId } from "../domain/ids.ts";
-import type { FixOffer } from "../approvals/offers.ts";
+import type { FixOffer } from "./offers.ts";
 import { executeCall, type ObservedDurations } from "./aws.ts";
 import { ownerRisks } from "./owner-risk.ts";
 import {

@@ -4,6 +4,7 @@
  * time; the calls change exactly the settings whose before and after differ. The same maps drive the drift check
  * (current must equal `before`), verification (current must equal `after`) and undo (swap them).
  */
+import type { AccountRef } from "../domain/account-ref.ts";
 import type { FixId } from "../domain/ids.ts";
 
 export type PlanState =
@@ -46,11 +47,7 @@ export interface AwsCall {
 export type Settings = Record<string, string | null>;
 
 /** The account a plan runs in (from the accounts file); absent: the bot's own credentials and region. */
-export interface PlanAccount {
-  alias: string;
-  id: string;
-  region: string;
-}
+export type PlanAccount = AccountRef;
 
 export interface Plan {
   id: string;

@@ -5,10 +5,10 @@
  * the request to the service's handler. Handlers parse their protocol, act on the World, and serialize
  * the answer (or a SimError in their protocol's error shape).
  */
+import type { SimService } from "./calls.ts";
 import type { World } from "./world.ts";
 
-export type SimService =
-  "elbv2" | "ec2" | "cloudwatch" | "s3" | "sts" | "cloudtrail" | "autoscaling" | "ecs" | "athena";
+export type { CallLogEntry, SimService } from "./calls.ts";
 
 export interface SimRequest {
   method: string;
@@ -58,16 +58,4 @@ export class SimError extends Error {
     this.status = status;
     this.senderFault = status < 500;
   }
-}
-
-export interface CallLogEntry {
-  seq: number;
-  at: string;
-  service: SimService;
-  action: string;
-  params?: Record<string, unknown>;
-  status: number;
-  errorCode?: string;
-  latencyMs: number;
-  requestId: string;
 }

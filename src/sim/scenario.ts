@@ -16,7 +16,7 @@ import { deriveWorld } from "./derive.ts";
 import { lbResourceId } from "./derive-ids.ts";
 import { shiftLogLine } from "./live.ts";
 import { accessLogObjectKey, DEFAULT_DELIVERY_DELAY_MS, stableLogKeyRandom } from "./access-log-keys.ts";
-import { generateAccessLogLines, GenerateSpecSchema } from "./loggen.ts";
+import { generateAccessLogLines, GenerateSpecSchema } from "./loggen/index.ts";
 
 export interface LoadScenarioOptions {
   /** Replay on the wall clock: shift the scenario's `now` to `wallClock`. */

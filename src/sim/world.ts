@@ -4,7 +4,7 @@
  * it mechanically. Mutable: Modify/Authorize calls change it and later Describe calls see the change.
  * Built by src/sim/scenario.ts (loadScenario -> World); read and changed by src/sim/services/*.
  */
-import type { CallLogEntry, SimService } from "./contract.ts";
+import type { CallLogEntry, SimService } from "./calls.ts";
 import type { HealthCheckSettings } from "./health-check.ts";
 import type { AthenaW } from "./athena/state.ts";
 

@@ -1,6 +1,6 @@
 /** Block Kit action ids shared by the renderers and the listeners. Button values carry only opaque ids. */
 export const ACTION = {
-  /** A fix button on a diagnosis; value = a fix-offer id (src/approvals/offers.ts). */
+  /** A fix button on a diagnosis; value = a fix-offer id (src/remediate/offers.ts). */
   fix: "alb_fix",
   /** On a plan message; value = plan id. */
   approve: "alb_plan_approve",

@@ -12,18 +12,16 @@ import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { CustomRoute } from "@slack/bolt";
 import type { Logger as BoltLogger } from "@slack/bolt";
-import type { WebClientOptions } from "@slack/web-api";
 import type { Logger } from "pino";
-import { registerAll } from "../../commands/index.ts";
-import { type Accounts, createAccounts } from "../accounts/index.ts";
+import type { Accounts } from "../accounts/index.ts";
 import { requireSlack } from "../config.ts";
 import type { AppDeps } from "./deps.ts";
-import { approvalFlowFor } from "../approvals/for-app.ts";
 import { healthRoutes } from "./health.ts";
 import { SlackAuth, type SlackAuthState } from "./auth.ts";
 import { guardRequests } from "./request-guard.ts";
 import { type Reconciler, startReconciler } from "./reconciler.ts";
 import { Work } from "./work.ts";
+import { slackClientOptions } from "./web-client.ts";
 
 /** The one path Slack posts to (commands, interactions and events). */
 const EVENTS_PATH = "/slack/events";
@@ -41,23 +39,15 @@ export interface SlackApp {
   stop(options?: { drainMs?: number }): Promise<void>;
 }
 
-export function createSlackApp(input: AppDeps): SlackApp {
-  const deps = {
-    ...input,
-    work: input.work ?? new Work(),
-    accounts: input.accounts ?? createAccounts({ file: input.config.ACCOUNTS_FILE, aws: input.aws }),
-  };
-  // A bad accounts file stops the start, naming the key (later edits are re-read per request).
-  deps.accounts.map();
+/** A Slack surface: adds its listeners to the app (commands/ holds them; the entry point picks them). */
+export type Registrar = (app: App, deps: AppDeps & { work: Work; accounts: Accounts }) => void;
+
+export function createSlackApp(input: AppDeps & { accounts: Accounts }, register: Registrar): SlackApp {
+  const deps = { ...input, work: input.work ?? new Work() };
   const { config } = deps;
   requireSlack(config);
   const logger = boltLogger(deps.logger.child({ component: "bolt" }));
-  const clientOptions: WebClientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: withApiSuffix(config.SLACK_API_URL) } : {}),
-    // Network errors and 5xx: a few quick retries; 429s wait for Retry-After (the client does that itself).
-    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 3000, randomize: true },
-    timeout: 10_000,
-  };
+  const clientOptions = slackClientOptions(config);
   const auth = new SlackAuth({
     token: config.SLACK_BOT_TOKEN,
     // Called only once started, when `app` exists; the app's client has the retries configured above.
@@ -102,14 +92,14 @@ export function createSlackApp(input: AppDeps): SlackApp {
   app.error(async (e) => {
     deps.logger.error({ err: { message: e.message, code: e.code } }, "unhandled error in a Slack listener");
   });
-  registerAll(app, deps);
+  register(app, deps);
 
   let server: Server | undefined;
   let reconciler: Reconciler | undefined;
   // Executions a stopped replica left behind (or this one, before a restart): once at start, then periodically.
   const startReconciling = () => {
     reconciler = startReconciler({
-      flow: approvalFlowFor(deps, app.client),
+      flow: deps.approvals,
       client: app.client,
       intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
       logger: deps.logger.child({ component: "reconciler" }),
@@ -151,12 +141,6 @@ export function createSlackApp(input: AppDeps): SlackApp {
       deps.accounts.close();
     },
   };
-}
-
-/** WebClient expects the base URL to end with "/api/"; accept "http://host:port" and ".../api" too. */
-export function withApiSuffix(url: string): string {
-  const trimmed = url.replace(/\/+$/, "");
-  return trimmed.endsWith("/api") ? `${trimmed}/` : `${trimmed}/api/`;
 }
 
 /** Bolt's logger interface on top of pino (so that Bolt's own logs are structured and redacted too). */

@@ -8,7 +8,7 @@ import type { SlashCommand } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Resolved } from "../accounts/index.ts";
 import { offerScope } from "../accounts/offer-scope.ts";
-import { saveFixOffers } from "../approvals/offers.ts";
+import { saveFixOffers } from "../remediate/offers.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { renderError } from "./blocks/errors.ts";
 import { renderReport } from "./blocks/report.ts";

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/index.ts";
+import type { ApprovalFlow } from "../approvals/flow.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import type { Config } from "../config.ts";
 import type { Diagnoser } from "../services/types.ts";
@@ -8,7 +9,7 @@ import type { Work } from "./work.ts";
 
 /**
  * What the Bolt listeners in commands/ are given: explicit dependencies, no globals.
- * Built once by the composition root (src/slack/app.ts) and passed to every `register(app, deps)`.
+ * Built once by the composition root (src/bot.ts) and passed to every `register(app, deps)`.
  */
 export interface AppDeps {
   config: Config;
@@ -16,8 +17,10 @@ export interface AppDeps {
   store: Store;
   aws: AwsClients;
   diagnose: Diagnoser;
-  /** The accounts file and its guardrails; createSlackApp builds one from ACCOUNTS_FILE when absent. */
+  /** The accounts file and its guardrails; src/bot.ts builds one from ACCOUNTS_FILE when absent. */
   accounts?: Accounts;
+  /** The one approval flow of this app (plans, approvals, execution, audit). */
+  approvals: ApprovalFlow;
   /** The clock (tests and the simulator's scenario clock may replace it). */
   now: () => Date;
   /** In-process work of the running app (single-flight, graceful drain); createSlackApp fills it in. */

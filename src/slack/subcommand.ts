@@ -1,6 +1,6 @@
 /**
- * The `/alb` subcommand contract. commands/alb.ts acks, splits the text into words, finds the subcommand by
- * its first word in commands/alb-subcommands.ts and calls `run`. Each subcommand module exports one
+ * The `/alb` subcommand contract. commands/alb/index.ts acks, splits the text into words, finds the subcommand by
+ * its first word in commands/alb/subcommands.ts and calls `run`. Each subcommand module exports one
  * `Subcommand`; adding one is one line in the registry.
  */
 import type { SlashCommand } from "@slack/bolt";

@@ -11,7 +11,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/index.ts";
 import { offerScope, TRIAGE_REQUESTER } from "../accounts/offer-scope.ts";
-import { saveFixOffers } from "../approvals/offers.ts";
+import { saveFixOffers } from "../remediate/offers.ts";
 import { albNameInAlarmName } from "../aws/list.ts";
 import type { Diagnoser } from "../services/types.ts";
 import { renderError } from "../slack/blocks/errors.ts";

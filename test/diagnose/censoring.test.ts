@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { idleTimeoutCheck } from "../../src/diagnose/checks/idle-timeout.ts";
 import { keepaliveCheck } from "../../src/diagnose/checks/keepalive.ts";
 import { sizeRaisedIdleTimeout } from "../../src/diagnose/fixes/set-idle-timeout.ts";
-import type { FixOffer } from "../../src/approvals/offers.ts";
+import type { FixOffer } from "../../src/remediate/offers.ts";
 import type { FixSuggestion } from "../../src/domain/report.ts";
 import { censoringRisk, loweringBreaks } from "../../src/remediate/fixes/set-idle-timeout.ts";
 import { buildSnapshot, edit, IDS, lbAttribute, logClasses } from "../helpers/snapshot-builder.ts";

@@ -8,7 +8,7 @@
  * reports get the same table.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveFixOffers } from "../../src/approvals/offers.ts";
+import { saveFixOffers } from "../../src/remediate/offers.ts";
 import { formatEntry } from "../../src/cli/audit.ts";
 import { renderReportText } from "../../src/cli/report-text.ts";
 import type { LogSummary } from "../../src/domain/log-summary.ts";

@@ -10,7 +10,8 @@ import { createAccounts } from "../../src/accounts/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import type { Diagnoser } from "../../src/services/types.ts";
-import { createSlackApp, type SlackApp } from "../../src/slack/app.ts";
+import { assembleBot, type BotParts } from "../../src/bot.ts";
+import type { SlackApp } from "../../src/slack/app.ts";
 import type { AppDeps } from "../../src/slack/deps.ts";
 import { createLogger } from "../../src/slack/logger.ts";
 import { createMemoryStore } from "../../src/store/memory.ts";
@@ -153,7 +154,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       credentials: SIMULATOR_CREDENTIALS,
       maxAttempts: 1,
     });
-  const deps: AppDeps = {
+  const deps: BotParts = {
     accounts: createAccounts({ file: config.ACCOUNTS_FILE, aws, credentials: SIMULATOR_CREDENTIALS }),
     config,
     logger: options.logger ?? createLogger(config.LOG_LEVEL),
@@ -166,7 +167,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       }),
     now: options.now ?? (() => new Date()),
   };
-  const slack = createSlackApp(deps);
+  const slack = assembleBot(deps);
   const { port } = await slack.start();
   const url = `http://127.0.0.1:${port}`;
   const eventsUrl = `${url}/slack/events`;

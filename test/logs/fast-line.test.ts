@@ -22,7 +22,7 @@ import { ABSENT, LineView, viewFromTokens } from "../../src/logs/line-view.ts";
 import { TIME_REASON, checkNumbers, checkShape, parseLine } from "../../src/logs/parse.ts";
 import { pathPattern, urlPath } from "../../src/logs/path-pattern.ts";
 import { LineTokens, isoAt, tokenize } from "../../src/logs/tokens.ts";
-import { ERROR_KINDS, generateAccessLogLines } from "../../src/sim/loggen.ts";
+import { ERROR_KINDS, generateAccessLogLines } from "../../src/sim/loggen/index.ts";
 import { loadScenario } from "../../src/sim/scenario.ts";
 
 // ---------------------------------------------------------------------------------------------------

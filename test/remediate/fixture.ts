@@ -4,7 +4,7 @@
  * response times whose maximum reaches 59.9 s (so lowering the idle timeout is risky), and two log buckets,
  * one whose policy lets ELB deliver and one whose policy does not.
  */
-import type { FixOffer } from "../../src/approvals/offers.ts";
+import type { FixOffer } from "../../src/remediate/offers.ts";
 import type { FixSuggestion } from "../../src/domain/report.ts";
 
 export const ACCOUNT = "123456789012";

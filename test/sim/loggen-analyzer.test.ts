@@ -4,7 +4,7 @@
  * kind stands for. This keeps the scenarios honest test material for the diagnosis.
  */
 import { describe, expect, it } from "vitest";
-import { generateAccessLogLines, type ErrorKind } from "../../src/sim/loggen.ts";
+import { generateAccessLogLines, type ErrorKind } from "../../src/sim/loggen/index.ts";
 import { parseLine } from "../../src/logs/parse.ts";
 import { classifyLine } from "../../src/logs/classify.ts";
 import type { LogErrorClass } from "../../src/domain/log-summary.ts";

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { generateAccessLogLines, GenerateSpecSchema, type GenerateSpecInput } from "../../src/sim/loggen.ts";
+import {
+  generateAccessLogLines,
+  GenerateSpecSchema,
+  type GenerateSpecInput,
+} from "../../src/sim/loggen/index.ts";
 import * as f from "./loggen-fixture.ts";
 
 /** Quote-aware tokenizer as the log analyzer would use it (alb-facts §1.2). */

@@ -3,7 +3,7 @@
  * real diagnoser, a fake Slack Web API and response_url receivers that record every call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixOffer } from "../../src/approvals/offers.ts";
+import { loadFixOffer } from "../../src/remediate/offers.ts";
 import { AlbDoctorError } from "../../src/domain/errors.ts";
 import { createDiagnoser } from "../../src/services/diagnose.ts";
 import { createLogScanner } from "../../src/services/log-scanner.ts";

@@ -4,7 +4,7 @@
  * fix offer saved by one replica can be loaded by the other (the button may be clicked on either).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFixOffer } from "../../src/approvals/offers.ts";
+import { loadFixOffer } from "../../src/remediate/offers.ts";
 import type { Diagnoser } from "../../src/services/types.ts";
 import { createRedisStore } from "../../src/store/redis.ts";
 import type { Store } from "../../src/store/store.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offerKey } from "../../src/approvals/offers.ts";
+import { offerKey } from "../../src/remediate/offers.ts";
 import { blockKitBuilderUrl, BLOCK_KIT_BUILDER, previewMessage } from "../../src/cli/blocks.ts";
 import type { Report } from "../../src/domain/report.ts";
 import { ACTION } from "../../src/slack/action-ids.ts";

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { AwsClients } from "../../aws/clients.ts";
 import { AlbDoctorError } from "../../domain/errors.ts";
-import type { FixOffer } from "../../approvals/offers.ts";
+import type { FixOffer } from "../offers.ts";
 import { awsCall } from "../../aws/call.ts";
 import { describeIngress, describeTargetGroup } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanProposal, type PlanTarget, unique } from "../fix-module.ts";

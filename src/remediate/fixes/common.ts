@@ -1,6 +1,6 @@
 /** Small helpers the fix modules share: reading offer parameters and shaping attribute calls. */
 import { AlbDoctorError } from "../../domain/errors.ts";
-import type { FixOffer } from "../../approvals/offers.ts";
+import type { FixOffer } from "../offers.ts";
 import type { AwsCall, Risk, Settings } from "../plan.ts";
 
 /** A parameter of the offer (params first, then the matching change's proposed value). */

@@ -11,7 +11,7 @@ import { AlbDoctorError } from "../../domain/errors.ts";
 import { observedDurations, type ObservedDurations, readLoadBalancerAttributes } from "../aws.ts";
 import { defineFix, type PlanContext, type PlanProposal, type PlanTarget } from "../fix-module.ts";
 import type { AwsCall, Risk, Settings } from "../plan.ts";
-import type { FixOffer } from "../../approvals/offers.ts";
+import type { FixOffer } from "../offers.ts";
 import { integerIn, lbNameOf, modifyAttributesCalls, offerValue, requireValue } from "./common.ts";
 
 export const IDLE_TIMEOUT = "idle_timeout.timeout_seconds";

@@ -2,10 +2,22 @@
  * What the traffic generator derives once per file: the LB's listeners (or a stand-in HTTPS listener),
  * the host names, and the client population (IPs, user agents, kept-alive connections).
  */
-import type { ListenerW } from "../world.ts";
-import type { GenerateContext } from "../loggen.ts";
+import type { InstanceW, ListenerW, LoadBalancerW, NetworkInterfaceW, TargetGroupW } from "../world.ts";
 import type { Rng } from "./random.ts";
 import { DEFAULT_USER_AGENTS, type GenerateSpec } from "./spec.ts";
+
+/** What one generated file is about: the LB, its groups and targets, and the file's window. */
+export interface GenerateContext {
+  lb: LoadBalancerW;
+  targetGroups: TargetGroupW[];
+  /** The LB's listeners (others are ignored); absent: one HTTPS:443 listener forwarding to the LB's groups. */
+  listeners?: ListenerW[];
+  instances?: InstanceW[];
+  networkInterfaces?: NetworkInterfaceW[];
+  start: Date;
+  end: Date;
+  seed?: string | number;
+}
 
 export interface Client {
   ip: string;

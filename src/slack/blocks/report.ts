@@ -4,7 +4,7 @@
  * offer was saved; guidance snippets in code blocks), other findings folded, a context line.
  * Every part is cut to Slack's limits (limits.ts) so Slack never rejects the message.
  */
-import { offerKey } from "../../approvals/offers.ts";
+import { offerKey } from "../../remediate/offers.ts";
 import { P99_POPULATION_WORDS, type Finding, type FixSuggestion, type Report } from "../../domain/report.ts";
 import { capText, cleanText, inlineCode, mrkdwn } from "../../domain/text.ts";
 import { changesSentence, onsetSentence } from "../../domain/onset-text.ts";

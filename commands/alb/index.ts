@@ -1,8 +1,7 @@
 import type { App } from "@slack/bolt";
-import { ackFor, parseAlb, runParsed } from "../src/slack/dispatch.ts";
-import type { AppDeps } from "../src/slack/deps.ts";
-import { albSubcommands } from "./alb-subcommands.ts";
-import { helpMessage } from "./alb/help.ts";
+import { ackFor, parseAlb, runParsed } from "../../src/slack/dispatch.ts";
+import type { AppDeps } from "../../src/slack/deps.ts";
+import { albSubcommands, helpMessage } from "./subcommands.ts";
 
 /** `/alb`: ack at once (with help, an input error or "Checking…"), then run the subcommand. */
 export function register(app: App, deps: AppDeps): void {

@@ -25,9 +25,8 @@
  * whose protocol the group's ProtocolVersion refuses yields a 464 on its own (clients whose user agent
  * starts with "grpc-" speak gRPC: POST over HTTP/2).
  */
-import type { InstanceW, ListenerW, LoadBalancerW, NetworkInterfaceW, TargetGroupW } from "./world.ts";
-import { Rng } from "./loggen/random.ts";
-import { routableTargets, routeRequest, targetAddress } from "./loggen/routing.ts";
+import { Rng } from "./random.ts";
+import { routableTargets, routeRequest, targetAddress } from "./routing.ts";
 import {
   errorOutcome,
   lbOnly,
@@ -35,31 +34,15 @@ import {
   protocolMismatch,
   protocolRefused,
   type Outcome,
-} from "./loggen/outcomes.ts";
-import { buildPathMix, expandTemplate, matchesPath, type MixEntry } from "./loggen/paths.ts";
-import { hasForward, hostsFromRules, lbListeners, makeClients } from "./loggen/context.ts";
-import { fmtSeconds, fmtTime, q, redirectTarget } from "./loggen/format.ts";
-import {
-  GenerateSpecSchema,
-  type ErrorSpec,
-  type GenerateSpec,
-  type GenerateSpecInput,
-} from "./loggen/spec.ts";
+} from "./outcomes.ts";
+import { buildPathMix, expandTemplate, matchesPath, type MixEntry } from "./paths.ts";
+import { hasForward, hostsFromRules, lbListeners, makeClients, type GenerateContext } from "./context.ts";
+export type { GenerateContext } from "./context.ts";
+import { fmtSeconds, fmtTime, q, redirectTarget } from "./format.ts";
+import { GenerateSpecSchema, type ErrorSpec, type GenerateSpec, type GenerateSpecInput } from "./spec.ts";
 
-export { GenerateSpecSchema, ERROR_KINDS, LAMBDA_REASONS } from "./loggen/spec.ts";
-export type { ErrorKind, GenerateSpec, GenerateSpecInput } from "./loggen/spec.ts";
-
-export interface GenerateContext {
-  lb: LoadBalancerW;
-  targetGroups: TargetGroupW[];
-  /** The LB's listeners (others are ignored); absent: one HTTPS:443 listener forwarding to the LB's groups. */
-  listeners?: ListenerW[];
-  instances?: InstanceW[];
-  networkInterfaces?: NetworkInterfaceW[];
-  start: Date;
-  end: Date;
-  seed?: string | number;
-}
+export { GenerateSpecSchema, ERROR_KINDS, LAMBDA_REASONS } from "./spec.ts";
+export type { ErrorKind, GenerateSpec, GenerateSpecInput } from "./spec.ts";
 
 /** gRPC clients name themselves so (grpc-go/1.62.1, grpc-java-netty/1.60.0, grpc-node-js/1.10.0, ...). */
 const GRPC_AGENT = /^grpc-/i;

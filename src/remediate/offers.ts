@@ -1,7 +1,8 @@
 /**
  * Fix offers: the automated fixes of a report, saved in the store under opaque ids so that a button's value
  * carries only the id (never resource details). The Slack renderer takes the id map; the fix button's
- * listener loads the offer and asks the remediation planner for a plan.
+ * listener loads the offer and asks the remediation planner for a plan. An offer is what a fix module plans
+ * from, so it lives with remediation.
  */
 import { randomBytes } from "node:crypto";
 import type { FixSuggestion, Report } from "../domain/report.ts";
