@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { FixOffer } from "../../src/approvals/offers.ts";
+import type { FixOffer } from "../../src/remediate/offers.ts";
 import { fixModule } from "../../src/remediate/fixes.ts";
 import { OWNER_REVERTS } from "../../src/remediate/owner-risk.ts";
 import { startTestSim, type TestSim } from "../helpers/sim.ts";
