@@ -27,7 +27,8 @@ export async function describeAll(clients: AwsClients) {
   return { lbAttrs: strip(lbAttrs), tgs: strip(tgs), tgAttrs: strip(tgAttrs), sgs: strip(sgs) };
 }
 
-const READ = /^(Describe|Get|List)/;
+// CloudTrail LookupEvents (the change history of a check) reads too.
+const READ = /^(Describe|Get|List|Lookup)/;
 
 /** The write calls in the simulator's call log since `from` (an index into it). */
 export function writesSince(log: CallLogEntry[], from: number): CallLogEntry[] {
