@@ -43,11 +43,7 @@ export interface AwsClientOptions {
   callDeadlineMs?: number;
 }
 
-/** Credentials for the simulator: it accepts any. */
-export const SIMULATOR_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: "AKIASIMULATOR0000000",
-  secretAccessKey: "simulator-secret-not-a-real-key",
-};
+export { SIMULATOR_CREDENTIALS } from "./sim-credentials.ts";
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // alb-doctor supports Node.js 20 with the SDK versions its lock file pins; the SDK's notice that future

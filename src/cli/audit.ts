@@ -1,9 +1,7 @@
 /** `alb-doctor audit`: the remediation audit log (plans, approvals, changes with AWS request ids, undos). */
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import { terminalText } from "../domain/text.ts";
-import { createStore } from "../store/index.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { CliIo } from "./io.ts";
 
@@ -16,7 +14,8 @@ export function register(program: Command, io: CliIo): void {
     .option("--lb <ref>", "only entries of this load balancer name, resource (ARN, sg-...) or plan id")
     .addHelpText(
       "after",
-      "\nThe bot's audit log lives in Redis (REDIS_URL, REDIS_KEY_PREFIX). Without REDIS_URL there is no shared\nlog to read: the embedded store only lives inside the bot's process.\n",
+      "\nExit codes: 0 printed, 2 usage or configuration error, or the store cannot be read.\n" +
+        "\nThe bot's audit log lives in Redis (REDIS_URL, REDIS_KEY_PREFIX). Without REDIS_URL there is no shared\nlog to read: the embedded store only lives inside the bot's process.\n",
     )
     .action(async (opts: { json?: boolean; limit: string; lb?: string }) => {
       const limit = Number(opts.limit);
@@ -25,6 +24,11 @@ export function register(program: Command, io: CliIo): void {
           "usage",
           `--limit must be a whole number from 1 to 10000, not "${opts.limit}"`,
         );
+      // Configuration schema and store (ioredis) load only when the log is read.
+      const [{ loadConfig }, { createStore }] = await Promise.all([
+        import("../config.ts"),
+        import("../store/index.ts"),
+      ]);
       const config = loadConfig();
       if (!config.REDIS_URL)
         throw new AlbDoctorError(

@@ -1,14 +1,9 @@
 /** `alb-doctor check REF`: the diagnosis for one load balancer, as JSON (--json), Slack blocks (--blocks) or text. */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { userInfo } from "node:os";
-import { splitAccountRef } from "../accounts/ref.ts";
-import { stsSafe } from "../accounts/assume.ts";
-import { parseLbRef } from "../aws/arn.ts";
 import type { Report } from "../domain/report.ts";
 import { parseDuration, parseEnd } from "../domain/window.ts";
 import type { CliIo } from "./io.ts";
-import { renderReportText } from "./report-text.ts";
-import { openRuntime } from "./runtime.ts";
 
 export function exitCodeFor(report: Report): number {
   return report.status === "healthy" ? 0 : report.status === "problems-found" ? 1 : 2;
@@ -65,6 +60,14 @@ export function register(program: Command, io: CliIo): void {
         "Examples:\n  alb-doctor check my-alb --window 30m\n  alb-doctor check my-alb --scenario scenarios/keepalive-race.yaml --json\n",
     )
     .action(async (ref: string, opts: CheckOptions) => {
+      // Loaded only when a check runs: `--help` and the other subcommands do not pay for the SDK clients,
+      // the accounts file's schema or the simulator.
+      const [{ splitAccountRef }, { parseLbRef }, { openRuntime }, { renderReportText }] = await Promise.all([
+        import("../accounts/ref.ts"),
+        import("../aws/arn.ts"),
+        import("./runtime.ts"),
+        import("./report-text.ts"),
+      ]);
       // Bad input fails here, before any AWS call or simulator start.
       const accountsFile = process.env.ACCOUNTS_FILE || undefined;
       parseLbRef(splitAccountRef(ref).lbRef);
@@ -80,7 +83,7 @@ export function register(program: Command, io: CliIo): void {
       });
       try {
         const { lbRef, target } = await runtime.accounts.resolve(ref, {
-          requester: cliRequester(),
+          requester: await cliRequester(),
           account: opts.account,
           region: accountsFile ? opts.region : undefined,
         });
@@ -101,7 +104,8 @@ async function renderBlocksForCli(report: Report, opts: CheckOptions): Promise<s
 }
 
 /** Who runs the CLI, as the SourceIdentity of an assumed role ("cli-<login>"). */
-export function cliRequester(): string {
+export async function cliRequester(): Promise<string> {
+  const { stsSafe } = await import("../accounts/assume.ts");
   let login = "unknown";
   try {
     login = userInfo().username;

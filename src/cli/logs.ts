@@ -4,20 +4,13 @@
  *   alb-doctor logs --files PATH... [--json]                                  local .log / .log.gz files
  *   alb-doctor logs parse PATH... --jsonl                                     every line as JSON
  */
-import { DescribeLoadBalancerAttributesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Command } from "commander";
-import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
-import { resolveLoadBalancer } from "../aws/resolve.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
 import type { LogSummary } from "../domain/log-summary.ts";
 import { windowOf } from "../domain/window.ts";
-import { analyzeFiles, analyzeWindow, DEFAULT_CONCURRENCY } from "../logs/analyze.ts";
-import { parseFilesToJsonl } from "../logs/jsonl.ts";
-import { renderLogSummaryText } from "../logs/summary-text.ts";
-import { startSimulator } from "../sim/index.ts";
 import type { CliIo } from "./io.ts";
 
-type Opts = Record<string, string | string[] | boolean | undefined>;
+export type Opts = Record<string, string | string[] | boolean | undefined>;
 
 export function register(program: Command, io: CliIo): void {
   const logs = program
@@ -27,10 +20,13 @@ export function register(program: Command, io: CliIo): void {
     .option("--files <paths...>", "analyze local .log or .log.gz files instead of S3")
     .option("--window <duration>", "how far back to look, e.g. 30m, 1h, 2d", "1h")
     .option("--end <iso>", "end of the window (default: now, or the scenario's clock)")
-    .option("--scenario <file>", "read from a simulated account (scenario YAML) instead of AWS")
+    .option(
+      "--scenario <file>",
+      "read from a simulated account instead of AWS: a scenario YAML, or a shipped scenario's name",
+    )
     .option("--region <region>", "AWS region (default: AWS_REGION, or the scenario's)")
     .option("--idle-timeout <seconds>", "idle timeout to classify 504s with (--files; default 60)")
-    .option("--concurrency <n>", "objects read at once", String(DEFAULT_CONCURRENCY))
+    .option("--concurrency <n>", "objects read at once (default: 8)")
     .option(
       "--workers <n>",
       "threads that parse (0: this one; default: one per core, up to 4, for inputs over 8 MB)",
@@ -38,10 +34,16 @@ export function register(program: Command, io: CliIo): void {
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  alb-doctor logs my-alb --window 30m\n  alb-doctor logs --files ./logs/*.log.gz --json\n" +
+      "\nExit codes: 0 analyzed, 2 usage error, an object that could not be read, or malformed lines.\n" +
+        "\nExamples:\n  alb-doctor logs my-alb --window 30m\n  alb-doctor logs --files ./logs/*.log.gz --json\n" +
         "  alb-doctor logs parse access.log.gz --jsonl | jq 'select(.elb_status_code == 502)'\n",
     )
     .action(async (ref: string | undefined, opts: Opts) => {
+      // The parser and the S3 client load only when logs are analyzed (not for --help or other commands).
+      const [{ analyzeFiles, DEFAULT_CONCURRENCY }, { renderLogSummaryText }] = await Promise.all([
+        import("../logs/analyze.ts"),
+        import("../logs/summary-text.ts"),
+      ]);
       const concurrency = positive(opts.concurrency, "--concurrency") ?? DEFAULT_CONCURRENCY;
       const workers = opts.workers === undefined ? undefined : count(opts.workers, "--workers");
       let summary: LogSummary;
@@ -63,6 +65,7 @@ export function register(program: Command, io: CliIo): void {
         }
       } else {
         if (!ref) throw new AlbDoctorError("usage", "give a load balancer (REF) or --files PATH...");
+        const { analyzeLoadBalancer } = await import("./logs-s3.ts");
         summary = await analyzeLoadBalancer(ref, opts, { concurrency, workers });
       }
       io.out(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderLogSummaryText(summary));
@@ -76,61 +79,15 @@ export function register(program: Command, io: CliIo): void {
     )
     .argument("<paths...>", "access-log files")
     .option("--jsonl", "one JSON object per line (the only format; the flag says so explicitly)")
+    .addHelpText("after", "\nExit codes: 0 every line parsed, 1 some lines malformed, 2 a file failed.\n")
     .action(async (paths: string[]) => {
+      const { parseFilesToJsonl } = await import("../logs/jsonl.ts");
       const r = await parseFilesToJsonl(paths, io.out, io.err);
       if (r.malformed || r.failed.length) {
         io.err(`${r.lines} lines, ${r.malformed} could not be parsed, ${r.failed.length} files failed\n`);
       }
       io.exitCode = r.failed.length ? 2 : r.malformed ? 1 : 0;
     });
-}
-
-async function analyzeLoadBalancer(
-  ref: string,
-  opts: Opts,
-  scan: { concurrency: number; workers: number | undefined },
-): Promise<LogSummary> {
-  const sim = opts.scenario ? await startSimulator({ file: String(opts.scenario), port: 0 }) : undefined;
-  const aws: AwsClients = sim
-    ? createAwsClients({
-        region: sim.world.region,
-        endpoint: sim.endpoint,
-        credentials: SIMULATOR_CREDENTIALS,
-      })
-    : createAwsClients({ region: opts.region as string | undefined });
-  try {
-    const now = sim ? sim.world.now : new Date();
-    const window = windowOf(String(opts.window), opts.end as string | undefined, now);
-    const { lb } = await resolveLoadBalancer(aws, ref);
-    const attrs = await lbAttributes(aws, lb.LoadBalancerArn);
-    const [, , , region, accountId] = lb.LoadBalancerArn.split(":");
-    const lbResourceId = lb.LoadBalancerArn.slice(lb.LoadBalancerArn.indexOf(":loadbalancer/") + 14);
-    return await analyzeWindow({
-      s3: aws.s3,
-      bucket: attrs["access_logs.s3.enabled"] === "true" ? attrs["access_logs.s3.bucket"] : undefined,
-      prefix: attrs["access_logs.s3.prefix"] || undefined,
-      accountId,
-      region,
-      lbResourceId,
-      window,
-      idleTimeoutSeconds: Number(attrs["idle_timeout.timeout_seconds"] ?? 60) || 60,
-      ...scan,
-    });
-  } finally {
-    aws.destroy();
-    await sim?.close();
-  }
-}
-
-async function lbAttributes(aws: AwsClients, arn: string): Promise<Record<string, string>> {
-  try {
-    const r = await aws.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }));
-    return Object.fromEntries((r.Attributes ?? []).map((a) => [a.Key ?? "", a.Value ?? ""]));
-  } catch (e) {
-    throw new AlbDoctorError("aws", `could not read the load balancer attributes: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
 }
 
 function positive(v: unknown, flag: string): number | undefined {

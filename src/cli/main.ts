@@ -37,7 +37,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     "after",
     "\nTry it on a simulated account (no AWS needed):\n" +
       "  alb-doctor scenarios\n  alb-doctor check shop-prod --scenario scenarios/keepalive-race.yaml\n" +
-      "\nExit codes: 0 healthy, 1 problems found, 2 incomplete or usage error.\n",
+      "\nExit codes (every command: 2 for a usage error, see each command's --help):\n" +
+      "  check       0 healthy, 1 problems found, 2 incomplete\n" +
+      "  logs        0 analyzed, 2 an object unreadable or lines malformed (logs parse: 1 malformed, 2 a file failed)\n" +
+      "  sim         0 stopped by Ctrl-C/SIGTERM, 2 the scenario does not load\n" +
+      "  scenarios   0 listed, 2 the directory cannot be read\n" +
+      "  audit       0 printed, 2 configuration or store error\n",
   );
   const args = argv.slice(2);
   const commands = program.commands.map((c) => c.name());

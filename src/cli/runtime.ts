@@ -3,15 +3,14 @@
  * or a scenario served in-process by the simulator (`--scenario FILE`), on the scenario's clock.
  */
 import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../aws/clients.ts";
-import { existsSync } from "node:fs";
-import { sep } from "node:path";
 import { type Accounts, createAccounts } from "../accounts/index.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
-import { packagePath } from "../package-root.ts";
+import { scenarioFile } from "./scenario-file.ts";
 import { createLogScanner } from "../services/log-scanner.ts";
 import { createDiagnoser } from "../services/diagnose.ts";
 import type { Diagnoser } from "../services/types.ts";
-import { startSimulator } from "../sim/index.ts";
+
+export { SCENARIOS_DIR, scenarioFile } from "./scenario-file.ts";
 
 export interface Runtime {
   aws: AwsClients;
@@ -65,6 +64,8 @@ export async function openRuntime(options: {
 
 /** The scenario served in-process; a --region other than the simulated account's is refused. */
 async function startScenario(scenario: string, region: string | undefined) {
+  // The simulator is loaded only for --scenario: a check of a real account does not pay for it.
+  const { startSimulator } = await import("../sim/index.ts");
   const sim = await startSimulator({ file: scenarioFile(scenario), port: 0 });
   if (region && region !== sim.world.region) {
     await sim.close();
@@ -74,14 +75,4 @@ async function startScenario(scenario: string, region: string | undefined) {
     );
   }
   return sim;
-}
-
-/** The scenarios shipped in the package (found from its root: compiled, this module is in dist/). */
-export const SCENARIOS_DIR = packagePath("scenarios") + sep;
-
-/** `--scenario keepalive-race` means the shipped scenarios/keepalive-race.yaml when no such file is here. */
-export function scenarioFile(given: string): string {
-  if (existsSync(given) || /[\\/]|\.(ya?ml|json)$/i.test(given)) return given;
-  const shipped = `${SCENARIOS_DIR}${given}.yaml`;
-  return existsSync(shipped) ? shipped : given;
 }

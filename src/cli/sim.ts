@@ -6,12 +6,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { SIMULATOR_CREDENTIALS } from "../aws/clients.ts";
+import { SIMULATOR_CREDENTIALS } from "../aws/sim-credentials.ts";
 import { AlbDoctorError } from "../domain/errors.ts";
-import { startSimulator } from "../sim/index.ts";
 import type { CliIo } from "./io.ts";
-import { SCENARIOS_DIR } from "./runtime.ts";
+import { SCENARIOS_DIR, scenarioFile } from "./scenario-file.ts";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -19,15 +17,26 @@ export function register(program: Command, io: CliIo): void {
   program
     .command("sim")
     .description("Serve a scenario as a simulated AWS account (ELBv2, EC2, CloudWatch, S3, STS) until Ctrl-C")
-    .argument("<file>", "scenario YAML or JSON (see `alb-doctor scenarios`)")
+    .argument("[file]", "scenario YAML or JSON, or a shipped scenario's name (see `alb-doctor scenarios`)")
+    .option("--scenario <file>", "the same as the file argument (as `check` and `logs` take it)")
     .option("--port <n>", "port to listen on (0 = any free port)", "4566")
     .option("--live", "replay on the wall clock: the scenario's `now` becomes the current time")
-    .addHelpText("after", "\nExample:\n  alb-doctor sim scenarios/keepalive-race.yaml --port 4566 --live\n")
-    .action(async (file: string, opts: Opts) => {
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C/SIGTERM, 2 usage error or a scenario that does not load.\n" +
+        "Example:\n  alb-doctor sim keepalive-race --port 4566 --live\n",
+    )
+    .action(async (given: string | undefined, opts: Opts) => {
+      if (given && opts.scenario && given !== opts.scenario)
+        throw new AlbDoctorError("usage", "give the scenario once: as the file argument or as --scenario");
+      const named = given ?? (typeof opts.scenario === "string" ? opts.scenario : undefined);
+      if (!named) throw new AlbDoctorError("usage", "missing the scenario: alb-doctor sim FILE|NAME");
+      const file = scenarioFile(named);
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new AlbDoctorError("usage", `--port: expected 0..65535, got ${String(opts.port)}`);
       }
+      const { startSimulator } = await import("../sim/index.ts");
       const sim = await startSimulator({ file, port, live: Boolean(opts.live) });
       const w = sim.world;
       io.out(
@@ -46,6 +55,8 @@ export function register(program: Command, io: CliIo): void {
           "Set in the shell of the program that should use it:",
           `  export AWS_ENDPOINT_URL=${sim.endpoint}`,
           `  export AWS_REGION=${w.region}`,
+          // AWS CLI v1 and some SDKs read only AWS_DEFAULT_REGION.
+          `  export AWS_DEFAULT_REGION=${w.region}`,
           `  export AWS_ACCESS_KEY_ID=${SIMULATOR_CREDENTIALS.accessKeyId}`,
           `  export AWS_SECRET_ACCESS_KEY=${SIMULATOR_CREDENTIALS.secretAccessKey}`,
           "",
@@ -74,8 +85,9 @@ export function register(program: Command, io: CliIo): void {
     .description("List the scenarios shipped with alb-doctor (for `sim` and `check --scenario`)")
     .option("--dir <dir>", "directory to list", SCENARIOS_DIR)
     .option("--json", "print as JSON")
-    .action((opts: Opts) => {
-      const list = listScenarios(String(opts.dir));
+    .addHelpText("after", "\nExit codes: 0 listed, 2 the directory cannot be read.\n")
+    .action(async (opts: Opts) => {
+      const list = await listScenarios(String(opts.dir));
       if (opts.json) {
         io.out(`${JSON.stringify(list, null, 2)}\n`);
         return;
@@ -85,7 +97,13 @@ export function register(program: Command, io: CliIo): void {
         return;
       }
       const width = Math.max(...list.map((s) => s.name.length));
-      for (const s of list) io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
+      for (const s of list) {
+        io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
+        const lbs = s.loadBalancers.length ? s.loadBalancers.join(", ") : "(none)";
+        io.out(
+          `${"".padEnd(width)}  load balancers: ${lbs}; root cause: ${s.rootCause ?? "(not declared)"}\n`,
+        );
+      }
       io.out(
         `\n${list.length} scenarios in ${String(opts.dir)}; serve one with: alb-doctor sim ${join(String(opts.dir), list[0].file)}\n`,
       );
@@ -96,10 +114,16 @@ export interface ScenarioListing {
   file: string;
   name: string;
   description: string;
+  /** The load balancers to check (`alb-doctor check NAME --scenario FILE`). */
+  loadBalancers: string[];
+  /** The root cause the scenario declares in its expect block (healthy scenarios: "healthy"). */
+  rootCause?: string;
 }
 
-/** Name and first description line of each scenario file (read as YAML only; `sim` validates fully). */
-export function listScenarios(dir: string): ScenarioListing[] {
+/** Name, first description line, load balancers and declared root cause of each scenario file (read as
+ * YAML only; `sim` validates fully). */
+export async function listScenarios(dir: string): Promise<ScenarioListing[]> {
+  const { parse: parseYaml } = await import("yaml");
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f));
@@ -114,11 +138,30 @@ export function listScenarios(dir: string): ScenarioListing[] {
       const doc = parseYaml(readFileSync(join(dir, file), "utf8")) as {
         name?: unknown;
         description?: unknown;
+        loadBalancers?: unknown;
+        expect?: { rootCause?: unknown; status?: unknown };
       } | null;
       const description = typeof doc?.description === "string" ? doc.description.trim().split("\n")[0] : "";
-      return { file, name: typeof doc?.name === "string" ? doc.name : base, description };
+      const loadBalancers = (Array.isArray(doc?.loadBalancers) ? doc.loadBalancers : [])
+        .map((lb: { LoadBalancerName?: unknown } | null) => lb?.LoadBalancerName)
+        .filter((n): n is string => typeof n === "string");
+      const declared = doc?.expect?.rootCause;
+      const rootCause =
+        typeof declared === "string"
+          ? declared
+          : doc?.expect?.status === "healthy"
+            ? "none (healthy)"
+            : undefined;
+      return {
+        file,
+        name: typeof doc?.name === "string" ? doc.name : base,
+        description,
+        loadBalancers,
+        rootCause,
+      };
     } catch (e) {
-      return { file, name: base, description: `(unreadable: ${(e as Error).message.split("\n")[0]})` };
+      const description = `(unreadable: ${(e as Error).message.split("\n")[0]})`;
+      return { file, name: base, description, loadBalancers: [] };
     }
   });
 }

@@ -1,4 +1,4 @@
-// Stable ids: the public contract of the JSON report, the tests and the scenarios (../shared/findings.md).
+// Stable ids: the public contract of the JSON report, the tests and the scenarios (docs/contract/findings.md).
 // Rename none; add new ones when evidence calls for it.
 
 export const DIAGNOSIS_IDS = [

@@ -55,9 +55,9 @@ export function renderLogSummaryText(input: LogSummary, options: { samples?: boo
   const reasons = Object.entries(s.byErrorReason).sort((a, b) => b[1] - a[1]);
   if (reasons.length) out.push(`  error_reason: ${reasons.map(([k, v]) => `${k} ${v}`).join(", ")}`);
 
-  section(out, "Targets with most errors", s.byTarget);
+  section(out, "Targets with most errors", s.byTarget, { errorsOnly: true });
   section(out, "Target groups", s.byTargetGroup);
-  section(out, "Paths with most errors", s.byPath);
+  section(out, "Paths with most errors", s.byPath, { errorsOnly: true });
 
   out.push("", "Latency (seconds):");
   out.push(`  target_processing_time  ${quantiles(s.latency.targetProcessing)}`);
@@ -80,9 +80,20 @@ export function renderLogSummaryText(input: LogSummary, options: { samples?: boo
   return `${out.join("\n")}\n`;
 }
 
-function section(out: string[], title: string, m: Record<string, BucketStats>): void {
+/** Ranked by 5xx first (the 502/504s being diagnosed, not 401/404 noise), then all errors, then traffic; a
+ * "most errors" list leaves out keys without any error. */
+function section(
+  out: string[],
+  title: string,
+  m: Record<string, BucketStats>,
+  options: { errorsOnly?: boolean } = {},
+): void {
   const rows = Object.entries(m)
-    .sort((a, b) => errorsOf(b[1]) - errorsOf(a[1]) || b[1].requests - a[1].requests)
+    .filter(([, b]) => !options.errorsOnly || errorsOf(b) > 0)
+    .sort(
+      (a, b) =>
+        errors5xx(b[1]) - errors5xx(a[1]) || errorsOf(b[1]) - errorsOf(a[1]) || b[1].requests - a[1].requests,
+    )
     .slice(0, 10);
   if (!rows.length) return;
   out.push("", `${title}:`);
@@ -92,6 +103,10 @@ function section(out: string[], title: string, m: Record<string, BucketStats>): 
       .join(" ");
     out.push(`  ${k}  ${b.requests} requests${errs ? `, errors ${errs}` : ""}`);
   }
+}
+
+function errors5xx(b: BucketStats): number {
+  return Object.entries(b.errors).reduce((a, [code, n]) => (code.startsWith("5") ? a + n : a), 0);
 }
 
 function errorsOf(b: BucketStats): number {

@@ -1,5 +1,5 @@
 /**
- * The zod schema of a scenario file (../shared/scenarios.md). Resource shapes follow the AWS API's names
+ * The zod schema of a scenario file (docs/contract/scenario-format.md). Resource shapes follow the AWS API's names
  * and casing; every field of the AWS shape is accepted (fields the simulator does not model are kept as
  * given), and any other key is an error. Ranges are checked here with messages of the form
  * `expected 5..300, got 2`; cross-references (a subnet naming a missing VPC...) are checked in derive.ts.

@@ -1,5 +1,5 @@
 /**
- * Loading a scenario (../shared/scenarios.md): read the YAML or JSON file, validate it with the zod
+ * Loading a scenario (docs/contract/scenario-format.md): read the YAML or JSON file, validate it with the zod
  * schema, derive the World (defaults, ARNs, ids, references), and write the access-log objects into the
  * buckets, gzipped, under the keys ELB would use. With `live`, the scenario clock is moved so that its
  * `now` is the wall clock, and everything time-stamped moves with it.

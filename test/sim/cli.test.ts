@@ -22,10 +22,16 @@ describe("alb-doctor scenarios", () => {
     const io = captureIo();
     expect(await main(["node", "alb-doctor", "scenarios", "--dir", FIXTURES], io)).toBe(0);
     expect(io.stdout).toMatch(/^sim-basic\s+Two target groups behind one ALB/m);
+    expect(io.stdout).toMatch(/^\s+load balancers: my-alb, tools; root cause: targets-unhealthy$/m);
     const json = captureIo();
     await main(["node", "alb-doctor", "scenarios", "--dir", FIXTURES, "--json"], json);
     expect(JSON.parse(json.stdout)).toContainEqual(
-      expect.objectContaining({ file: "basic.yaml", name: "sim-basic" }),
+      expect.objectContaining({
+        file: "basic.yaml",
+        name: "sim-basic",
+        loadBalancers: ["my-alb", "tools"],
+        rootCause: "targets-unhealthy",
+      }),
     );
   });
 
@@ -49,7 +55,7 @@ describe("alb-doctor sim", () => {
   it("serves until SIGINT and prints the endpoint and environment", async () => {
     const child = spawn(
       process.execPath,
-      [...SOURCE_CLI_ARGS, "sim", `${FIXTURES}basic.yaml`, "--port", "0"],
+      [...SOURCE_CLI_ARGS, "sim", "--scenario", `${FIXTURES}basic.yaml`, "--port", "0"],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -68,6 +74,7 @@ describe("alb-doctor sim", () => {
       child.once("exit", () => reject(new Error(`exited early: ${out}`)));
     });
     expect(out).toContain("export AWS_REGION=us-east-1");
+    expect(out).toContain("export AWS_DEFAULT_REGION=us-east-1"); // AWS CLI v1 reads only this one
     expect(out).toContain("export AWS_ACCESS_KEY_ID=");
     const aws = createAwsClients({ endpoint, credentials: SIMULATOR_CREDENTIALS, maxAttempts: 1 });
     const lbArn = /ALB\s+my-alb\s+(\S+)/.exec(out)![1];
