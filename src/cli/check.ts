@@ -56,7 +56,7 @@ export function register(program: Command, io: CliIo): void {
     .option("--concurrency <n>", "access-log objects fetched at once", parseConcurrency, 8)
     .addHelpText(
       "after",
-      "\nExit codes: 0 healthy, 1 problems found, 2 incomplete or usage error.\n" +
+      "\nExit codes: 0 healthy, 1 problems found, 2 incomplete, no data in the window (nothing to judge: never healthy) or usage error.\n" +
         "Examples:\n  alb-doctor check my-alb --window 30m\n  alb-doctor check my-alb --scenario scenarios/keepalive-race.yaml --json\n",
     )
     .action(async (ref: string, opts: CheckOptions) => {

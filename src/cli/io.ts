@@ -5,7 +5,7 @@ export interface CliIo {
   isTTY: boolean;
   /** Whether to colour output: stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org). */
   color?: boolean;
-  /** Set by a subcommand: 0 ok/healthy, 1 problems found, 2 incomplete or usage error. */
+  /** Set by a subcommand: 0 ok/healthy, 1 problems found, 2 incomplete, no data or usage error. */
   exitCode?: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `alb-doctor` command line. Each subcommand lives in its own module under src/cli/ and exports
  * `register(program, io)`; this file only composes them. `main` returns the exit code:
- * 0 healthy / ok, 1 problems found, 2 incomplete or usage error. Every error is one line on stderr starting
+ * 0 healthy / ok, 1 problems found, 2 incomplete, no data in the window or usage error. Every error is one line on stderr starting
  * `alb-doctor:` (a scenario file with several problems gets one line per problem), never a stack trace
  * unless ALB_DOCTOR_DEBUG is set.
  */
@@ -38,7 +38,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     "\nTry it on a simulated account (no AWS needed):\n" +
       "  alb-doctor scenarios\n  alb-doctor check shop-prod --scenario scenarios/keepalive-race.yaml\n" +
       "\nExit codes (every command: 2 for a usage error, see each command's --help):\n" +
-      "  check       0 healthy, 1 problems found, 2 incomplete\n" +
+      "  check       0 healthy, 1 problems found, 2 incomplete or no data in the window (never healthy)\n" +
       "  logs        0 analyzed, 2 an object unreadable or lines malformed (logs parse: 1 malformed, 2 a file failed)\n" +
       "  sim         0 stopped by Ctrl-C/SIGTERM, 2 the scenario does not load\n" +
       "  scenarios   0 listed, 2 the directory cannot be read\n" +

@@ -46,7 +46,9 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
       ? s.green("HEALTHY")
       : report.status === "incomplete"
         ? s.yellow("INCOMPLETE")
-        : s.red("PROBLEMS FOUND");
+        : report.status === "no-data"
+          ? s.yellow("NO DATA")
+          : s.red("PROBLEMS FOUND");
   out.push(`${s.bold(lb.name)}  ${status}`);
   out.push(s.dim(`${lb.arn}`));
   if (report.account?.alias) out.push(s.dim(`account ${report.account.alias} (${report.account.id})`));
@@ -86,15 +88,22 @@ export function renderReportText(input: Report, options: { color?: boolean } = {
   const problems = report.findings.filter((x) => x.severity !== "info");
   const notes = report.findings.filter((x) => x.severity === "info");
   const [root, ...rest] = problems;
+  // An empty window is said first, before any finding: what follows was judged from configuration only.
+  if (report.noData) {
+    out.push(s.yellow(capText(report.noData.detail, MAX_EVIDENCE_CHARS)));
+    if (report.noData.clock) out.push(s.yellow(`Clock: ${capText(report.noData.clock, MAX_EVIDENCE_CHARS)}`));
+  }
   if (!root) {
-    out.push(
-      report.status === "incomplete"
-        ? s.yellow(
-            "No problems found in the checks that ran, but some could not run (below): this is not a clean bill of health.",
-          )
-        : s.green("No problems found."),
-    );
+    if (!report.noData)
+      out.push(
+        report.status === "incomplete"
+          ? s.yellow(
+              "No problems found in the checks that ran, but some could not run (below): this is not a clean bill of health.",
+            )
+          : s.green("No problems found."),
+      );
   } else {
+    if (report.noData) out.push("");
     out.push(s.bold("Root cause"));
     out.push(...renderFinding(root, s, true));
     if (rest.length) {

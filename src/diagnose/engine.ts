@@ -2,13 +2,14 @@
  * The diagnosis engine: run every check over one Snapshot, each isolated (a check that throws becomes a
  * `checks[]` error entry, never a crash), rank what they found, and build the Report of findings.md.
  */
-import type { CheckRun, Finding, Report, ReportStatus } from "../domain/report.ts";
+import type { CheckRun, Finding, NoData, Report, ReportStatus } from "../domain/report.ts";
 import type { Snapshot } from "../domain/snapshot.ts";
 import type { Check } from "./check.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { reportFigures } from "./figures.ts";
 import { withNextSteps } from "./next-steps.ts";
 import { reportOwner } from "./owners.ts";
+import { noDataIn, type ClockReading } from "./no-data.ts";
 import { rankFindings } from "./rank.ts";
 import { buildTimeline } from "./timeline.ts";
 import { tieChanges } from "./story/changes.ts";
@@ -54,10 +55,13 @@ const PARTS_THAT_HIDE_NO_CAUSE = new Set(["tags"]);
 
 /**
  * healthy: no finding above info. incomplete: a collection part (or a check) failed and nothing above info
- * was found, so "healthy" cannot be claimed. problems-found: anything above info.
+ * was found, so "healthy" cannot be claimed. no-data: nothing above info and the window held no traffic to
+ * judge (see no-data.ts), which is never healthy. problems-found: anything above info (configuration faults
+ * are real even in an empty window).
  */
-export function reportStatus(findings: Finding[], checks: CheckRun[]): ReportStatus {
+export function reportStatus(findings: Finding[], checks: CheckRun[], noData?: NoData): ReportStatus {
   if (findings.some((f) => f.severity !== "info")) return "problems-found";
+  if (noData) return "no-data";
   return checks.some((c) => c.status === "error" && !PARTS_THAT_HIDE_NO_CAUSE.has(c.id))
     ? "incomplete"
     : "healthy";
@@ -68,6 +72,8 @@ export interface BuildReportOptions {
   startedAt?: number | Date;
   durationMs?: number;
   checks?: readonly Check[];
+  /** The clocks behind the window, so an empty window can say when the clock looks wrong. */
+  clock?: ClockReading;
 }
 
 export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}): Report {
@@ -81,13 +87,15 @@ export function buildReport(snapshot: Snapshot, options: BuildReportOptions = {}
   const story = storySeries(snapshot);
   const onset = story && findOnset(snapshot, story.series, story.logs);
   const managedBy = reportOwner(snapshot);
+  const noData = noDataIn(snapshot, options.clock);
   const tied = tieChanges(snapshot.changes ?? [], ranked, onset, snapshot.window.end);
   return {
     loadBalancer: { name: lb.name, arn: lb.arn, dnsName: lb.dnsName },
     window: { ...snapshot.window },
-    status: reportStatus(ranked, checks),
+    status: reportStatus(ranked, checks, noData),
     findings: tied.findings,
     checks,
+    ...(noData ? { noData } : {}),
     figures: reportFigures(snapshot),
     ...optional("timeline", buildTimeline(snapshot)),
     ...(onset ? { onset } : {}),

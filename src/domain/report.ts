@@ -90,6 +90,8 @@ export interface Report {
   account?: { id: string; alias?: string };
   /** How the access logs were read. */
   logScan?: LogScan;
+  /** Present when the window held nothing to judge (status no-data, or beside problems found from configuration). */
+  noData?: NoData;
   /** Key figures for people (not part of the findings.md contract, additive). */
   figures?: ReportFigures;
   /** The window interval by interval, for charts and sparklines (not part of the findings.md contract, additive). */
@@ -126,6 +128,15 @@ export interface Timeline {
   /** Where the ELB/target 5xx counts came from (460/464 always come from the access logs). */
   source: "metrics" | "access-logs";
   points: TimelinePoint[];
+}
+
+export interface NoData {
+  /** The window that held nothing. */
+  window: { start: string; end: string };
+  /** What was empty, for people, naming the window. */
+  detail: string;
+  /** Why the clock that set the window looks wrong (an end in the future, an account clock elsewhere). */
+  clock?: string;
 }
 
 export interface ReportFigures {

@@ -24,6 +24,15 @@ export interface DiagnoserDeps {
   scannerFor?: (aws: AwsClients) => LogScanner;
 }
 
+/**
+ * The account's clock as AWS answers showed it: the SDK keeps the offset of their Date headers from this
+ * machine's clock (to sign requests in AWS's time). Read from the load-balancing client, which every diagnosis calls.
+ */
+function accountClock(aws: AwsClients): Date | undefined {
+  const offset = aws.elbv2.config.systemClockOffset;
+  return typeof offset === "number" && Number.isFinite(offset) ? new Date(Date.now() + offset) : undefined;
+}
+
 export function createDiagnoser(deps: DiagnoserDeps): Diagnoser {
   return async (ref, options = {}) => {
     const startedAt = performance.now();
@@ -37,7 +46,12 @@ export function createDiagnoser(deps: DiagnoserDeps): Diagnoser {
       options.onResolved?.({ name: lb.LoadBalancerName, arn: lb.LoadBalancerArn });
       const scanLogs = own ? deps.scanLogs : deps.scannerFor?.(aws);
       const snapshot = await collectSnapshot(aws, lb, { window, scanLogs });
-      const report = buildReport(snapshot, { durationMs: performance.now() - startedAt });
+      const clock = {
+        localNow: deps.now(),
+        accountNow: accountClock(aws),
+        endGiven: options.end !== undefined,
+      };
+      const report = buildReport(snapshot, { durationMs: performance.now() - startedAt, clock });
       return target ? { ...report, account: { id: target.id, alias: target.alias } } : report;
     } finally {
       if (!own) aws.destroy();

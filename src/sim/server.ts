@@ -12,6 +12,7 @@ import { SimError } from "./contract.ts";
 import type { FaultW, World } from "./world.ts";
 import { faultError } from "./faults.ts";
 import { worldFor } from "./accounts.ts";
+import { accountClock } from "./clock.ts";
 
 const SCOPE_SERVICES: Record<string, SimService> = {
   elasticloadbalancing: "elbv2",
@@ -170,7 +171,7 @@ async function serve(
   const world = worldFor(root, simReq);
   const handler = service ? handlers.get(service) : undefined;
   if (!service || !handler) {
-    send(res, simReq, service, {
+    send(res, simReq, service, accountClock(world), {
       status: 400,
       headers: { "content-type": "text/plain" },
       body: `The simulator does not serve ${service ?? "this request"} (no handler).\n`,
@@ -202,7 +203,7 @@ async function serve(
     errorCode = err.code;
     response = handler.errorResponse(err, simReq);
   }
-  send(res, simReq, service, response);
+  send(res, simReq, service, accountClock(world), response);
   // A long-running `alb-doctor sim` must not grow without bound: keep the most recent calls.
   if (world.callLog.length >= MAX_CALL_LOG) world.callLog.splice(0, world.callLog.length - MAX_CALL_LOG + 1);
   world.callLog.push({
@@ -218,9 +219,17 @@ async function serve(
   });
 }
 
-function send(res: ServerResponse, req: SimRequest, service: SimService | undefined, r: SimResponse): void {
+function send(
+  res: ServerResponse,
+  req: SimRequest,
+  service: SimService | undefined,
+  clock: Date,
+  r: SimResponse,
+): void {
   const headers: Record<string, string> = { ...r.headers };
   const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  // AWS dates every response by its own clock; so does the simulated account (Node would use the wall clock).
+  if (!lower.has("date")) headers["date"] = clock.toUTCString();
   if (service === "s3") {
     if (!lower.has("x-amz-request-id")) headers["x-amz-request-id"] = req.requestId ?? "";
     if (!lower.has("x-amz-id-2")) headers["x-amz-id-2"] = randomBytes(24).toString("base64");

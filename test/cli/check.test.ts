@@ -95,8 +95,27 @@ describe("alb-doctor usage", () => {
     expect(r.code).toBe(0);
     for (const o of ["--region", "--window", "--end", "--scenario", "--json", "--blocks"])
       expect(r.out).toContain(o);
-    expect(r.out).toContain("Exit codes: 0 healthy, 1 problems found, 2 incomplete or usage error");
+    expect(r.out).toContain(
+      "Exit codes: 0 healthy, 1 problems found, 2 incomplete, no data in the window (nothing to judge: never healthy) or usage error",
+    );
   });
+
+  it(
+    "an empty window is no-data, never healthy: exit 2, the text and the JSON name the window",
+    SLOW,
+    async () => {
+      const text = await run("check", "reports-staging", "--scenario", "no-data");
+      expect(text.code).toBe(2);
+      expect(text.out).toMatch(/^reports-staging {2}NO DATA$/m);
+      expect(text.out).toContain("Nothing to judge from 2026-03-28T02:00:00Z to 2026-03-28T03:00:00Z");
+      expect(text.out).not.toContain("No problems found");
+      const json = await run("check", "reports-staging", "--scenario", "no-data", "--json");
+      expect(json.code).toBe(2);
+      const report = JSON.parse(json.out) as Report;
+      expect(report.status).toBe("no-data");
+      expect(report.noData?.window).toEqual(report.window);
+    },
+  );
 
   it.each([
     { args: [], error: /no command given: one of check, logs, sim, scenarios, audit/ },

@@ -24,6 +24,8 @@ interface Expect {
   status?: Report["status"];
   evidence?: string[];
   loadBalancer?: string;
+  /** What the report's noData (an empty window) must say: strings or /regex/, like evidence. */
+  noData?: string[];
   /** Collection parts that must report an error (fault scenarios). */
   failedChecks?: string[];
   /** The owner the report must name (managedBy kind and owner). */
@@ -108,17 +110,34 @@ describe.each(files)("scenario %s", (file) => {
     for (const f of report.findings) expect(f.nextStep?.trim(), `${f.id} has no next step`).toBeTruthy();
   });
 
+  it("says an empty window is empty, and only then", () => {
+    if (expected.status !== "no-data") {
+      // A scenario with traffic never reads as empty (that would hide its incident behind "no data").
+      expect(report.noData, JSON.stringify(report.noData)).toBeUndefined();
+      return;
+    }
+    expect(report.noData).toBeDefined();
+    expect(report.noData!.window).toEqual(report.window);
+    expectNeedles(`${report.noData!.detail}\n${report.noData!.clock ?? ""}`, expected.noData ?? []);
+    // Run on the scenario's own clock, the clock is right: no warning about it.
+    expect(report.noData!.clock).toBeUndefined();
+  });
+
   it("backs the root cause with the key evidence", () => {
     const root = report.findings[0];
     if (!root || !expected.evidence?.length) return;
     const text = root.evidence.map((e) => e.detail).join("\n");
-    for (const needle of expected.evidence) {
-      const m = /^\/(.+)\/([dgimsuy]*)$/.exec(needle);
-      const re = m ? new RegExp(m[1], m[2]) : null;
-      if (re) expect(text).toMatch(re);
-      else expect(text).toContain(needle);
-    }
+    expectNeedles(text, expected.evidence);
     expect(root.confidence).toBeGreaterThan(0);
     expect(root.confidence).toBeLessThanOrEqual(1);
   });
 });
+
+/** Each needle is a plain substring or a /regex/flags. */
+function expectNeedles(text: string, needles: string[]): void {
+  for (const needle of needles) {
+    const m = /^\/(.+)\/([dgimsuy]*)$/.exec(needle);
+    if (m) expect(text).toMatch(new RegExp(m[1], m[2]));
+    else expect(text).toContain(needle);
+  }
+}

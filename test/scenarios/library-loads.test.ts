@@ -33,8 +33,10 @@ const Expect = z.strictObject({
   rootCause: Id.nullable(),
   includes: z.array(Id),
   excludes: z.array(Id),
-  status: z.enum(["healthy", "problems-found", "incomplete"]),
+  status: z.enum(["healthy", "problems-found", "incomplete", "no-data"]),
   evidence: z.array(Evidence),
+  /** For an empty window: what the report's noData must say (the window, the clock). */
+  noData: z.array(Evidence).optional(),
   failedChecks: z.array(z.enum(CHECK_PART_IDS)).optional(),
   /** The report's managedBy (who owns the load balancer, from its tags). */
   managedBy: z
@@ -99,6 +101,8 @@ describe("scenario library", () => {
       expect(e.includes.filter((id) => e.excludes.includes(id))).toEqual([]);
       if (e.status === "problems-found") expect(e.rootCause).not.toBeNull();
       if (e.rootCause === null) expect(e.status).not.toBe("problems-found");
+      // An empty window must be asserted on what the report says about it, not only on its status.
+      if (e.status === "no-data") expect(e.noData?.length, "no-data needs noData needles").toBeGreaterThan(0);
       expect(s.name).toBe(file.replace(/\.yaml$/, ""));
     });
 

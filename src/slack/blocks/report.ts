@@ -5,7 +5,13 @@
  * Every part is cut to Slack's limits (limits.ts) so Slack never rejects the message.
  */
 import { offerKey } from "../../remediate/offers.ts";
-import { P99_POPULATION_WORDS, type Finding, type FixSuggestion, type Report } from "../../domain/report.ts";
+import {
+  P99_POPULATION_WORDS,
+  type Finding,
+  type FixSuggestion,
+  type NoData,
+  type Report,
+} from "../../domain/report.ts";
 import { capText, cleanText, inlineCode, mrkdwn } from "../../domain/text.ts";
 import { changesSentence, onsetSentence } from "../../domain/onset-text.ts";
 import { ACTION } from "../action-ids.ts";
@@ -81,8 +87,13 @@ export function renderReport(report: Report, options: RenderReportOptions = {}):
   // Actors and summaries come from CloudTrail records: outside text, escaped and cut.
   if (changed) blocks.push(context(`*Changes* ${escapeMrkdwn(capText(changed, MAX_EVIDENCE_CHARS))}`));
 
+  const empty = report.noData ? noDataText(report.noData) : undefined;
   if (root && root.severity !== "info") {
+    // Findings from configuration can stand in an empty window; the reader still learns it was empty.
+    if (empty) blocks.push(context(empty));
     blocks.push(section(rootCauseText(root)));
+  } else if (empty) {
+    blocks.push(section(`*No data in this window*, so no verdict: ${empty}`));
   } else {
     const note =
       report.status === "incomplete"
@@ -145,6 +156,12 @@ function rootCauseText(root: Finding): string {
   const budget = LIMITS.sectionText - head.length - resources.length - next.length - 2;
   const body = evidence.length ? `\n${foldLines(evidence, budget, MAX_EVIDENCE_LINES, "more evidence")}` : "";
   return truncate(`${head}${body}${next}${resources}`, LIMITS.sectionText);
+}
+
+/** The empty window and, when the clock looks wrong, why: both carry outside text (the name), so escaped. */
+function noDataText(noData: NoData): string {
+  const clock = noData.clock ? `\n:clock3: ${escapeMrkdwn(capText(noData.clock, MAX_EVIDENCE_CHARS))}` : "";
+  return `${escapeMrkdwn(capText(noData.detail, MAX_EVIDENCE_CHARS))}${clock}`;
 }
 
 function figureFields(report: Report): { type: "mrkdwn"; text: string }[] {
