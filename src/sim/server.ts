@@ -228,8 +228,11 @@ function send(
 ): void {
   const headers: Record<string, string> = { ...r.headers };
   const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
-  // AWS dates every response by its own clock; so does the simulated account (Node would use the wall clock).
-  if (!lower.has("date")) headers["date"] = clock.toUTCString();
+  // AWS dates its answers by its own clock; so does the simulated account (Node would use the wall clock),
+  // so a client can see that the account's time is not its own. Errors go undated: the SDK retries an error
+  // whose Date shows a skew once ("clock skew corrected"), which would fire an injected fault twice.
+  if (r.status < 400 && !lower.has("date")) headers["date"] = clock.toUTCString();
+  else if (r.status >= 400) res.sendDate = false;
   if (service === "s3") {
     if (!lower.has("x-amz-request-id")) headers["x-amz-request-id"] = req.requestId ?? "";
     if (!lower.has("x-amz-id-2")) headers["x-amz-id-2"] = randomBytes(24).toString("base64");
