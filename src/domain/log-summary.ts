@@ -77,6 +77,22 @@ export interface WebSocketStats {
   pathsAtIdle: Record<string, number>;
 }
 
+/** How a window's logs were read (the report's `logScan`). */
+export interface LogScanInfo {
+  engine: "stream" | "athena";
+  /** The window's objects and their compressed bytes (from the listing). */
+  objects: number;
+  bytes: number;
+  /** What was read of them: all, or (a streaming scan over its budget or deadline) the newest part. */
+  objectsRead: number;
+  bytesRead: number;
+  /** Bytes the engine scanned: what the streaming scan downloaded, or Athena's DataScannedInBytes. */
+  scannedBytes: number;
+  complete: boolean;
+  /** Why a scan stopped early: its byte budget or its deadline. */
+  stoppedBy?: "budget" | "deadline";
+}
+
 export interface LogSummary {
   /** Logging state as read from the LB attributes. */
   enabled: boolean;
@@ -139,4 +155,6 @@ export interface LogSummary {
   /** What the analyzer assumed (e.g. the idle timeout used to classify 504s). */
   assumptions: { idleTimeoutSeconds: number };
   durationMs: number;
+  /** Which engine read the window and how much of it. */
+  scan?: LogScanInfo;
 }

@@ -14,8 +14,8 @@ const FUNCTIONS: Record<string, string> = {
   min: "min",
   max: "max",
   avg: "avg",
-  // Trino's is a sketch; the simulator answers the exact value at that rank.
-  approx_percentile: "quantile_disc",
+  // Trino's is a sketch; the simulator answers the exact value at rank q * (n - 1) (the lower one).
+  approx_percentile: "athena_approx_percentile",
   approx_distinct: "approx_count_distinct",
   arbitrary: "any_value",
   coalesce: "coalesce",
@@ -49,11 +49,18 @@ const FUNCTIONS: Record<string, string> = {
   row_number: "row_number",
   rank: "rank",
   if: "if",
+  grouping: "grouping",
+  chr: "chr",
+  min_by: "min_by",
+  max_by: "max_by",
 };
 
 /** Words that may stand before "(" without being a function call. */
 const KEYWORDS = new Set([
   "in",
+  "sets",
+  "rollup",
+  "cube",
   "as",
   "values",
   "over",
@@ -103,6 +110,8 @@ const KEYWORDS = new Set([
 
 /** DuckDB macros that stand for Trino functions (created once per engine). */
 export const MACROS = [
+  `CREATE OR REPLACE MACRO athena_approx_percentile(x, q) AS CASE WHEN count(x) > 0 THEN list_sort(list(x))[CAST(floor(q * (count(x) - 1)) AS BIGINT) + 1] END`,
+  `CREATE OR REPLACE MACRO athena_approx_percentiles(x, qs) AS CASE WHEN count(x) > 0 THEN list_transform(qs, q -> list_sort(list(x))[CAST(floor(q * (count(x) - 1)) AS BIGINT) + 1]) END`,
   `CREATE OR REPLACE MACRO athena_regexp_extract(s, p, g := 0) AS CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END`,
   `CREATE OR REPLACE MACRO athena_from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)`,
 ];
@@ -126,6 +135,22 @@ function tokenize(sql: string): Tok[] {
 
 const identName = (t: Tok) =>
   (t.kind === "qid" ? t.text.slice(1, -1).replaceAll('""', '"') : t.text).toLowerCase();
+
+/** Whether the call starting at toks[i] (a function name) has an ARRAY[...] second argument. */
+function secondArgIsArray(toks: Tok[], i: number): boolean {
+  let depth = 0;
+  for (let j = i + 1; j < toks.length; j++) {
+    const t = toks[j].text;
+    if (t === "(" || t === "[") depth++;
+    else if (t === ")" || t === "]") {
+      if (--depth === 0) return false;
+    } else if (t === "," && depth === 1) {
+      const next = toks.slice(j + 1).find((x) => x.kind !== "space");
+      return next?.text.toLowerCase() === "array" || next?.text === "[";
+    }
+  }
+  return false;
+}
 
 export interface Translated {
   sql: string;
@@ -197,7 +222,11 @@ export function translate(
           throw new QueryFailure(
             `FUNCTION_NOT_FOUND: line 1:1: Function '${lower}' not registered (the simulator supports: ${Object.keys(FUNCTIONS).join(", ")})`,
           );
-        out.push(mapped);
+        out.push(
+          mapped === "athena_approx_percentile" && secondArgIsArray(toks, i)
+            ? "athena_approx_percentiles"
+            : mapped,
+        );
         prev = lower;
         continue;
       }
