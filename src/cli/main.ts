@@ -13,12 +13,14 @@ import { processIo } from "./io.ts";
 import { register as registerAudit } from "./audit.ts";
 import { register as registerCheck } from "./check.ts";
 import { register as registerLogs } from "./logs.ts";
+import { register as registerScan } from "./scan.ts";
 import { register as registerSim } from "./sim.ts";
 
 type Registrar = (program: Command, io: CliIo) => void;
 
 const registrars: Registrar[] = [
   registerCheck,
+  registerScan,
   // subcommands add themselves here, one line each
   registerLogs,
   registerSim,
