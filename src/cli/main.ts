@@ -41,6 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       "  alb-doctor scenarios\n  alb-doctor check shop-prod --scenario scenarios/keepalive-race.yaml\n" +
       "\nExit codes (every command: 2 for a usage error, see each command's --help):\n" +
       "  check       0 healthy, 1 problems found, 2 incomplete or no data in the window (never healthy)\n" +
+      "  scan        0 no latent risk, 1 risks found, 2 an account or region could not be listed\n" +
       "  logs        0 analyzed, 2 an object unreadable or lines malformed (logs parse: 1 malformed, 2 a file failed)\n" +
       "  sim         0 stopped by Ctrl-C/SIGTERM, 2 the scenario does not load\n" +
       "  scenarios   0 listed, 2 the directory cannot be read\n" +

@@ -1,11 +1,9 @@
 /** `alb-doctor scan`: every ALB in scope ranked by latent risk from configuration alone (src/scan). */
 import type { Command } from "commander";
-import { accountScopes } from "../scan/scopes.ts";
-import { scanFleet, type ScanResult } from "../scan/fleet.ts";
+import type { ScanResult } from "../scan/fleet.ts";
 import { terminalText } from "../domain/text.ts";
 import { cliRequester } from "./check.ts";
 import type { CliIo } from "./io.ts";
-import { openRuntime } from "./runtime.ts";
 
 interface ScanCliOptions {
   account: string[];
@@ -27,13 +25,19 @@ export function register(program: Command, io: CliIo): void {
     .option("--scenario <file>", "run against a simulated account (a scenario YAML)")
     .option("--concurrency <n>", "ALBs collected at once", "8")
     .action(async (opts: ScanCliOptions) => {
+      // Loaded on use: `--help` and the other subcommands need none of the scan's AWS clients.
+      const [{ openRuntime }, { accountScopes }, { scanFleet }] = await Promise.all([
+        import("./runtime.ts"),
+        import("../scan/scopes.ts"),
+        import("../scan/fleet.ts"),
+      ]);
       const accountsFile = process.env.ACCOUNTS_FILE || undefined;
       const runtime = await openRuntime({ scenario: opts.scenario, accountsFile });
       try {
         const scopes = await accountScopes(runtime.accounts, runtime.aws, {
           accounts: opts.account,
           regions: opts.region,
-          requester: cliRequester(),
+          requester: await cliRequester(),
         });
         const result = await scanFleet(scopes, {
           now: runtime.now(),

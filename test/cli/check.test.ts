@@ -118,7 +118,7 @@ describe("alb-doctor usage", () => {
   );
 
   it.each([
-    { args: [], error: /no command given: one of check, logs, sim, scenarios, audit/ },
+    { args: [], error: /no command given: one of check, scan, logs, sim, scenarios, audit/ },
     { args: ["diagnose", "x"], error: /unknown command 'diagnose'/ },
     { args: ["check"], error: /missing required argument 'ref'; see alb-doctor check --help/ },
     { args: ["check", "shop-prod", "--bogus"], error: /unknown option '--bogus'/ },
