@@ -89,12 +89,26 @@ export async function collectChanges(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The next free LookupEvents slot per CloudTrail client. The limit is per account and region, not per
+ * diagnosis: diagnoses running one after another (or at once) in one process share it, so every call of a
+ * client is paced, not only a diagnosis's later pages. Keyed weakly: a client dropped frees its entry.
+ */
+const nextTrailSlot = new WeakMap<object, number>();
+
+async function trailTurn(client: object): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, nextTrailSlot.get(client) ?? 0);
+  nextTrailSlot.set(client, slot + TRAIL_PAGE_GAP_MS);
+  if (slot > now) await sleep(slot - now);
+}
+
 async function trailChanges(clients: AwsClients, ours: Set<string>, from: Date, to: Date): Promise<Change[]> {
   const trail = clients.cloudtrail!;
   const events: Event[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_TRAIL_PAGES; page++) {
-    if (page > 0) await sleep(TRAIL_PAGE_GAP_MS);
+    await trailTurn(trail);
     const out = await awsCall(clients, "cloudtrail:LookupEvents", (abortSignal) =>
       trail.send(
         new LookupEventsCommand({
