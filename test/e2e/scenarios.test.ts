@@ -6,11 +6,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../../src/aws/clients.ts";
 import type { Report } from "../../src/domain/report.ts";
-import { createDiagnoser } from "../../src/services/diagnose.ts";
-import { createLogScanner } from "../../src/services/log-scanner.ts";
-import { startSimulator } from "../../src/sim/index.ts";
+import { diagnoseScenarioFile, type DiagnosedScenario } from "../helpers/scenario-run.ts";
 
 const DIR = join(import.meta.dirname, "../../scenarios");
 const files = readdirSync(DIR)
@@ -33,32 +30,16 @@ interface Expect {
 }
 
 describe.each(files)("scenario %s", (file) => {
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let aws: AwsClients;
+  let run: DiagnosedScenario<Expect> | undefined;
   let report: Report;
   let expected: Expect;
 
   beforeAll(async () => {
-    sim = await startSimulator({ file: join(DIR, file), port: 0 });
-    expected = (sim.world as unknown as { expect: Expect }).expect;
-    aws = createAwsClients({
-      region: sim.world.region,
-      endpoint: sim.endpoint,
-      credentials: SIMULATOR_CREDENTIALS,
-      maxAttempts: 4,
-    });
-    const diagnose = createDiagnoser({
-      aws,
-      now: () => sim.world.now,
-      defaultWindow: "1h",
-      scanLogs: createLogScanner(aws, { concurrency: 4 }),
-    });
-    const lbName = expected.loadBalancer ?? sim.world.loadBalancers[0].LoadBalancerName;
-    report = await diagnose(lbName);
+    run = await diagnoseScenarioFile<Expect>(join(DIR, file), { logConcurrency: 4 });
+    ({ report, expected } = run);
   });
   afterAll(async () => {
-    aws?.destroy();
-    await sim?.close();
+    await run?.close();
   });
 
   it("names the expected root cause", () => {

@@ -8,11 +8,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAwsClients, SIMULATOR_CREDENTIALS, type AwsClients } from "../../src/aws/clients.ts";
 import type { Finding, Report } from "../../src/domain/report.ts";
-import { createDiagnoser } from "../../src/services/diagnose.ts";
-import { createLogScanner } from "../../src/services/log-scanner.ts";
-import { startSimulator } from "../../src/sim/index.ts";
+import { diagnoseScenarioFile, type DiagnosedScenario } from "../helpers/scenario-run.ts";
 import { derivedInFile, metricsFromLogs, seriesKey } from "../helpers/metrics-from-logs.ts";
 
 const DIR = join(import.meta.dirname, "../../scenarios/real");
@@ -86,31 +83,17 @@ describe("real incidents", () => {
 });
 
 describe.each(files)("real incident %s", (file) => {
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let aws: AwsClients;
+  let run: DiagnosedScenario<Expect> | undefined;
+  let sim: DiagnosedScenario<Expect>["sim"];
   let report: Report;
   let expected: Expect;
 
   beforeAll(async () => {
-    sim = await startSimulator({ file: join(DIR, file), port: 0 });
-    expected = (sim.world as unknown as { expect: Expect }).expect;
-    aws = createAwsClients({
-      region: sim.world.region,
-      endpoint: sim.endpoint,
-      credentials: SIMULATOR_CREDENTIALS,
-      maxAttempts: 4,
-    });
-    const diagnose = createDiagnoser({
-      aws,
-      now: () => sim.world.now,
-      defaultWindow: "1h",
-      scanLogs: createLogScanner(aws, { concurrency: 2 }),
-    });
-    report = await diagnose(sim.world.loadBalancers[0].LoadBalancerName);
+    run = await diagnoseScenarioFile<Expect>(join(DIR, file), { logConcurrency: 2 });
+    ({ sim, report, expected } = run);
   });
   afterAll(async () => {
-    aws?.destroy();
-    await sim?.close();
+    await run?.close();
   });
 
   const ids = () => report.findings.map((f) => `${f.id} (${f.severity}, ${f.confidence})`).join(", ");
